@@ -21,7 +21,7 @@ func parseAuthorization(value string) (ps []param, ok bool, err error) {
 	}
 	s := rest
 	for {
-		s = strings.TrimLeft(s, " \t")
+		s = strings.TrimLeft(s, lws)
 		if s == "" {
 			return ps, true, nil
 		}
@@ -33,11 +33,11 @@ func parseAuthorization(value string) (ps []param, ok bool, err error) {
 		if eq <= 0 {
 			return nil, true, errors.New("authorization header: expected name=\"value\"")
 		}
-		rawName := strings.TrimRight(s[:eq], " \t")
+		rawName := strings.TrimRight(s[:eq], lws)
 		if !isToken(rawName) {
 			return nil, true, errors.New("authorization header: bad parameter name")
 		}
-		s = strings.TrimLeft(s[eq+1:], " \t")
+		s = strings.TrimLeft(s[eq+1:], lws)
 		if s == "" || s[0] != '"' {
 			return nil, true, errors.New("authorization header: parameter value must be quoted")
 		}
@@ -49,7 +49,7 @@ func parseAuthorization(value string) (ps []param, ok bool, err error) {
 		if strings.ContainsAny(rawValue, "\\") {
 			return nil, true, errors.New("authorization header: escapes are not allowed in values")
 		}
-		s = strings.TrimLeft(s[2+end:], " \t")
+		s = strings.TrimLeft(s[2+end:], lws)
 		if s != "" {
 			if s[0] != ',' {
 				return nil, true, errors.New("authorization header: expected ',' between parameters")
@@ -82,3 +82,6 @@ func isToken(s string) bool {
 	}
 	return true
 }
+
+// lws is linear white space between list elements (folded lines included).
+const lws = " \t\r\n"

@@ -104,6 +104,7 @@ type client struct {
 	key         *rsa.PrivateKey
 	consumerKey string
 	signURL     string // replaces the server URL in the base string when set
+	token       string // oauth_token added to every request unless overridden
 	now         func() time.Time
 	nonces      atomic.Int64
 }
@@ -125,6 +126,9 @@ func (c *client) request(cl call) (*http.Request, string) {
 		"oauth_signature_method": "RSA-SHA1",
 		"oauth_timestamp":        strconv.FormatInt(c.now().Unix(), 10),
 		"oauth_version":          "1.0",
+	}
+	if c.token != "" {
+		params["oauth_token"] = c.token
 	}
 	for k, v := range cl.oauth {
 		if v == "" {
@@ -242,6 +246,12 @@ func newEnv(t testing.TB, opts Options) *env {
 }
 
 func (e *env) url(path string) string { return e.srv.URL + path }
+
+// login runs the dance and makes the client sign with the access token.
+func (e *env) login(t testing.TB) {
+	t.Helper()
+	e.c.token = e.accessToken(t)
+}
 
 func (e *env) call(cl call) response {
 	e.c.t.Helper()
