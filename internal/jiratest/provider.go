@@ -12,7 +12,7 @@ import (
 
 // Jira's lifetimes and limits, as atlassian-oauth configures them.
 const (
-	// TimestampWindow is how far oauth_timestamp may be from the provider
+	// timestampWindow is how far oauth_timestamp may be from the provider
 	// clock, either way (net.oauth's maxTimestampAge; Jira uses 5 minutes).
 	timestampWindow = 5 * time.Minute
 	// requestTokenTTL is how long an unexchanged request token lives.

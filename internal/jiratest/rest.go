@@ -55,7 +55,7 @@ func (p *Provider) issueLocked(keyOrID string) *issue {
 
 const jiraTime = "2006-01-02T15:04:05.000-0700"
 
-var (
+const (
 	msgNotAuthenticated = "You are not authenticated. Authentication required to perform this operation."
 	msgNoIssue          = "Issue does not exist or you do not have permission to see it."
 )
