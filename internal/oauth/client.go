@@ -1,0 +1,329 @@
+package oauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Jira's OAuth endpoints, relative to jira_home.
+const (
+	requestTokenPath = "/plugins/servlet/oauth/request-token"
+	authorizePath    = "/plugins/servlet/oauth/authorize"
+	accessTokenPath  = "/plugins/servlet/oauth/access-token"
+)
+
+// MaxResponseBody is the largest answer Client reads (64 MiB).
+const MaxResponseBody = 64 << 20
+
+// Client talks OAuth 1.0a to one Jira instance.
+type Client struct {
+	JiraHome *url.URL     // base URL, no trailing slash
+	Signer   *Signer      //
+	HTTP     *http.Client // caller sets timeout / TLS; nil: http.DefaultClient's settings
+	Trace    io.Writer    // --verbose; nil = off; never receives secrets
+
+	maxBody int64 // 0: MaxResponseBody; tests lower it
+}
+
+// TemporaryCredentials is a request token (RFC 5849 section 2.1).
+type TemporaryCredentials struct {
+	Token, Secret     string
+	CallbackConfirmed bool
+}
+
+// Credentials is an access token (RFC 5849 section 2.3) with the lifetimes
+// Jira announces; a lifetime Jira does not send (or sends garbled) is 0.
+type Credentials struct {
+	Token, Secret, SessionHandle      string
+	ExpiresIn, AuthorizationExpiresIn time.Duration
+}
+
+// Response is the answer to a signed request.
+type Response struct {
+	StatusCode int
+	Status     string
+	Header     http.Header
+	Body       []byte
+}
+
+// RequestToken obtains a request token. An empty callback means "oob" (the
+// user copies the verifier from Jira's page). Token exchanges are never
+// retried: a retry could burn a one-time token.
+func (c *Client) RequestToken(ctx context.Context, callback string) (TemporaryCredentials, error) {
+	if callback == "" {
+		callback = "oob"
+	}
+	ex, err := c.exchange(ctx, OpRequestToken, requestTokenPath, map[string]string{"oauth_callback": callback}, nil)
+	if err != nil {
+		return TemporaryCredentials{}, err
+	}
+	return TemporaryCredentials{
+		Token:             ex.values.Get("oauth_token"),
+		Secret:            ex.values.Get("oauth_token_secret"),
+		CallbackConfirmed: ex.values.Get("oauth_callback_confirmed") == "true",
+	}, nil
+}
+
+// AuthorizeURL returns the page where the user approves requestToken.
+func (c *Client) AuthorizeURL(requestToken string) string {
+	return c.endpoint(authorizePath).String() + "?oauth_token=" + url.QueryEscape(requestToken)
+}
+
+// AccessToken exchanges an approved request token and its verifier for an
+// access token. requestSecret is not used by RSA-SHA1 signatures; it is
+// only kept out of traces and errors.
+func (c *Client) AccessToken(ctx context.Context, requestToken, requestSecret, verifier string) (Credentials, error) {
+	if requestToken == "" {
+		return Credentials{}, errors.New("access token: no request token: run requestToken first")
+	}
+	if verifier == "" {
+		return Credentials{}, errors.New("access token: no verifier: approve the request token in Jira and pass the verifier it shows")
+	}
+	extra := map[string]string{"oauth_token": requestToken, "oauth_verifier": verifier}
+	ex, err := c.exchange(ctx, OpAccessToken, accessTokenPath, extra, scrubber{verifier, requestSecret})
+	if err != nil {
+		return Credentials{}, err
+	}
+	return Credentials{
+		Token:                  ex.values.Get("oauth_token"),
+		Secret:                 ex.values.Get("oauth_token_secret"),
+		SessionHandle:          ex.values.Get("oauth_session_handle"),
+		ExpiresIn:              seconds(ex.values.Get("oauth_expires_in")),
+		AuthorizationExpiresIn: seconds(ex.values.Get("oauth_authorization_expires_in")),
+	}, nil
+}
+
+// Do signs req with the access token and sends it; the body is read through
+// a size limit (MaxResponseBody). An oauth_problem answer becomes
+// *ProblemError; other statuses are returned as Response. Redirects are not
+// followed (the signature covers the URL); a 3xx comes back as Response.
+// req is not modified; a form body is signed and must be replayable
+// (req.GetBody, as set by http.NewRequest) or is buffered.
+func (c *Client) Do(ctx context.Context, req *http.Request, accessToken string) (*Response, error) {
+	if accessToken == "" {
+		return nil, errors.New("request: no access token: run requestToken and accessToken first")
+	}
+	r := req.Clone(ctx)
+	if req.GetBody != nil {
+		// Send a fresh copy so that req stays usable for the caller.
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("request: %w", err)
+		}
+		r.Body = body
+	}
+	rt, err := c.roundTrip(ctx, OpRequest, r, map[string]string{"oauth_token": accessToken}, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	if perr := rt.problem(); perr != nil {
+		return nil, perr
+	}
+	return &Response{StatusCode: rt.resp.StatusCode, Status: rt.resp.Status, Header: rt.resp.Header, Body: rt.body}, nil
+}
+
+// exchanged is a parsed token endpoint answer.
+type exchanged struct {
+	values url.Values
+}
+
+// exchange POSTs an empty signed request to a token endpoint and parses the
+// form-encoded token it answers with.
+func (c *Client) exchange(ctx context.Context, op, path string, extra map[string]string, secrets scrubber) (*exchanged, error) {
+	if c.JiraHome == nil {
+		return nil, fmt.Errorf("%s: no jira_home", op)
+	}
+	u := c.endpoint(path)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), http.NoBody)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	rt, err := c.roundTrip(ctx, op, req, extra, secrets, true)
+	if err != nil {
+		return nil, err
+	}
+	if perr := rt.problem(); perr != nil {
+		return nil, perr
+	}
+	resp := rt.resp
+	httpErr := &HTTPError{
+		Op:          op,
+		URL:         u.String(),
+		StatusCode:  resp.StatusCode,
+		Status:      resp.Status,
+		ContentType: resp.Header.Get("Content-Type"),
+		Location:    resp.Header.Get("Location"),
+		Excerpt:     excerpt(rt.body, 80, rt.secrets),
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusCreated {
+		return nil, httpErr
+	}
+	// Jira answers text/plain or application/x-www-form-urlencoded; what
+	// matters is that the body is a form holding the token.
+	if strings.Contains(strings.ToLower(httpErr.ContentType), "html") {
+		return nil, httpErr
+	}
+	values, err := url.ParseQuery(strings.TrimSpace(string(rt.body)))
+	if err != nil || values.Get("oauth_token") == "" || values.Get("oauth_token_secret") == "" {
+		return nil, httpErr
+	}
+	return &exchanged{values: values}, nil
+}
+
+// endpoint returns jira_home + path.
+func (c *Client) endpoint(path string) *url.URL {
+	u := *c.JiraHome
+	u.Path = strings.TrimSuffix(u.Path, "/") + path
+	if u.RawPath != "" {
+		u.RawPath = strings.TrimSuffix(u.RawPath, "/") + path
+	}
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return &u
+}
+
+// roundTripped is one signed request and its fully read answer.
+type roundTripped struct {
+	op, url   string
+	base      string
+	resp      *http.Response
+	body      []byte
+	localTime time.Time
+	consumer  string
+	secrets   scrubber
+}
+
+// roundTrip signs req, sends it without following redirects, and reads the
+// answer through the size limit.
+func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, extra map[string]string, secrets scrubber, tokenEndpoint bool) (*roundTripped, error) {
+	if c.Signer == nil {
+		return nil, fmt.Errorf("%s: no signer", op)
+	}
+	base, err := c.Signer.Sign(req, extra)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	tr := &tracer{w: c.Trace, secrets: secrets}
+	bodySize := int64(-1)
+	if !tokenEndpoint {
+		bodySize = max(req.ContentLength, 0)
+	}
+	tr.request(req, base, bodySize)
+
+	reqURL := req.URL.Redacted()
+	resp, err := c.httpClient().Do(req.WithContext(ctx))
+	if err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, fmt.Errorf("%s: %w", op, ctx.Err())
+		}
+		tr.printf("* ", "%s", (&NetworkError{Op: op, URL: reqURL, Err: err}).Error())
+		return nil, &NetworkError{Op: op, URL: reqURL, Err: err}
+	}
+	defer resp.Body.Close()
+	localTime := c.now()
+
+	limit := c.maxBody
+	if limit <= 0 {
+		limit = MaxResponseBody
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, fmt.Errorf("%s: %w", op, ctx.Err())
+		}
+		return nil, &NetworkError{Op: op, URL: reqURL, Err: fmt.Errorf("reading the answer: %w", err)}
+	}
+	if int64(len(body)) > limit {
+		tr.response(resp, nil, false)
+		return nil, fmt.Errorf("%s: Jira's answer from %s is larger than %d MiB; refusing to read it", op, reqURL, limit>>20)
+	}
+	// Secrets Jira sent back are redacted too, also where they appear raw.
+	if tokenEndpoint {
+		if v, err := url.ParseQuery(strings.TrimSpace(string(body))); err == nil {
+			secrets = append(secrets, v["oauth_token_secret"]...)
+			tr.secrets = secrets
+		}
+	}
+	tr.response(resp, body, tokenEndpoint)
+	return &roundTripped{
+		op: op, url: reqURL, base: base, resp: resp, body: body,
+		localTime: localTime, consumer: c.Signer.ConsumerKey, secrets: secrets,
+	}, nil
+}
+
+// problem returns the *ProblemError carried by a non-2xx answer, or nil.
+func (rt *roundTripped) problem() *ProblemError {
+	if rt.resp.StatusCode < 300 {
+		return nil
+	}
+	details := url.Values{}
+	for _, h := range rt.resp.Header.Values("WWW-Authenticate") {
+		if p, ok := parseAuthParams(h); ok && p.Get("oauth_problem") != "" {
+			for n, v := range p {
+				details[n] = append(details[n], v...)
+			}
+		}
+	}
+	if b := strings.TrimSpace(string(rt.body)); b != "" && !strings.ContainsAny(b[:1], "{[<") {
+		if v, err := url.ParseQuery(b); err == nil && v.Get("oauth_problem") != "" {
+			for n, vs := range v {
+				if _, ok := details[n]; !ok {
+					details[n] = vs
+				}
+			}
+		}
+	}
+	if details.Get("oauth_problem") == "" {
+		return nil
+	}
+	redactValues(details)
+	var serverTime time.Time
+	if d := rt.resp.Header.Get("Date"); d != "" {
+		if t, err := http.ParseTime(d); err == nil {
+			serverTime = t
+		}
+	}
+	return &ProblemError{
+		Op:             rt.op,
+		URL:            rt.url,
+		StatusCode:     rt.resp.StatusCode,
+		Problem:        details.Get("oauth_problem"),
+		Details:        details,
+		SentBaseString: redactBaseString(rt.base),
+		ConsumerKey:    rt.consumer,
+		ServerTime:     serverTime,
+		LocalTime:      rt.localTime,
+	}
+}
+
+// httpClient returns a copy of c.HTTP that does not follow redirects.
+func (c *Client) httpClient() *http.Client {
+	var hc http.Client
+	if c.HTTP != nil {
+		hc = *c.HTTP
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &hc
+}
+
+func (c *Client) now() time.Time {
+	if c.Signer != nil && c.Signer.Now != nil {
+		return c.Signer.Now()
+	}
+	return time.Now()
+}
+
+// seconds parses a lifetime in seconds; missing or garbled gives 0.
+func seconds(s string) time.Duration {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
+}

@@ -1,0 +1,379 @@
+package oauth
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Operation names used as the Op of errors and as the prefix of their
+// messages.
+const (
+	OpRequestToken = "request token"
+	OpAccessToken  = "access token"
+	OpRequest      = "request"
+)
+
+// timestampWindow is how far Jira lets oauth_timestamp stray from its clock.
+const timestampWindow = 5 * time.Minute
+
+// ProblemError is Jira refusing a request with an OAuth problem
+// (oauth_problem in the WWW-Authenticate header or in the body).
+type ProblemError struct {
+	Op         string // OpRequestToken, OpAccessToken or OpRequest
+	URL        string // the URL that was signed, without oauth parameters
+	StatusCode int
+	Problem    string // e.g. "signature_invalid"
+	// Details holds every parameter Jira sent with the problem (header and
+	// body), e.g. oauth_signature_base_string, oauth_acceptable_timestamps,
+	// oauth_parameters_absent; secret values are "[redacted]".
+	Details url.Values
+	// SentBaseString is the base string we signed, secrets "[redacted]".
+	SentBaseString string
+	ConsumerKey    string
+	ServerTime     time.Time // from the response's Date header; zero if absent
+	LocalTime      time.Time // our clock when the response arrived
+}
+
+// Error returns one line: the operation, the problem and what to do.
+func (e *ProblemError) Error() string {
+	return fmt.Sprintf("%s: Jira refused the request (oauth_problem=%s): %s", opName(e.Op), oneLine(e.Problem, 60), e.Advice())
+}
+
+// Advice says, in one line, what the problem usually means and what to
+// check or run next.
+func (e *ProblemError) Advice() string {
+	switch e.Problem {
+	case "signature_invalid":
+		return e.signatureAdvice()
+	case "consumer_key_unknown":
+		return fmt.Sprintf("Jira has no incoming Application Link with consumer key %q: check consumer_key in the config and the Application Link's incoming authentication", e.ConsumerKey)
+	case "timestamp_refused":
+		return e.timestampAdvice()
+	case "token_rejected":
+		switch e.Op {
+		case OpAccessToken:
+			return "Jira does not know the request token (unknown, already used or revoked): run requestToken again"
+		case OpRequest:
+			return "Jira does not know the access token (unknown or revoked): run the dance again (requestToken, approve, accessToken)"
+		}
+		return "Jira does not know the token (unknown, already used or revoked): run the dance again (requestToken, approve, accessToken)"
+	case "token_revoked":
+		return "the access token was revoked in Jira: run the dance again (requestToken, approve, accessToken)"
+	case "token_expired":
+		if e.Op == OpAccessToken {
+			return "the request token expired (request tokens live 10 minutes): run requestToken again and approve within 10 minutes"
+		}
+		return "the access token expired: log in again (run requestToken, approve, accessToken)"
+	case "permission_unknown":
+		return "the request token is not approved yet: open the authorize URL, approve access, then run accessToken with the verifier"
+	case "permission_denied":
+		return "the user denied access on Jira's authorize page: run requestToken again and approve"
+	case "nonce_used":
+		return "Jira has seen this nonce before (a replayed request): retry; if it repeats, check that nothing (a proxy, retry logic) replays requests"
+	case "parameter_absent":
+		return fmt.Sprintf("Jira says the request lacks %s: a proxy may strip the Authorization header", e.paramList("oauth_parameters_absent", "some OAuth parameters"))
+	case "parameter_rejected":
+		return fmt.Sprintf("Jira rejected %s: a proxy may rewrite the request", e.paramList("oauth_parameters_rejected", "some parameters"))
+	case "signature_method_rejected":
+		return "Jira wants RSA-SHA1 for this consumer: the Application Link's incoming authentication must have a public key (paste jira_publickey.pem there)"
+	case "version_rejected":
+		return "Jira accepts only oauth_version 1.0: something between us and Jira rewrote the request"
+	}
+	if a := e.Details.Get("oauth_problem_advice"); a != "" {
+		return "Jira's advice: " + oneLine(a, 200)
+	}
+	return "look for the reason in Jira's atlassian-jira.log, and check consumer_key, private_key and jira_home"
+}
+
+func (e *ProblemError) paramList(field, fallback string) string {
+	var names []string
+	for _, v := range e.Details[field] {
+		for n := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == '&' || r == ',' || r == ' ' }) {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return fallback
+	}
+	return oneLine(strings.Join(names, ", "), 200)
+}
+
+func (e *ProblemError) signatureAdvice() string {
+	keyMismatch := fmt.Sprintf("the public key in the Application Link for consumer key %q does not match private_key (re-register jira_publickey.pem)", e.ConsumerKey)
+	theirs := e.Details.Get("oauth_signature_base_string")
+	if theirs == "" || e.SentBaseString == "" {
+		return "Jira could not verify the signature; the two usual causes: " + keyMismatch +
+			", or jira_home is not the URL Jira sees (set it to Jira's base URL)"
+	}
+	tm, tu, tp, ok1 := splitBaseString(theirs)
+	om, ou, op, ok2 := splitBaseString(e.SentBaseString)
+	if !ok1 || !ok2 {
+		return "Jira could not verify the signature and sent a base string this tool cannot read; the two usual causes: " + keyMismatch + ", or jira_home is not the URL Jira sees"
+	}
+	if tu != ou {
+		hint := ""
+		for _, marker := range []string{"/plugins/servlet/oauth/", "/rest/"} {
+			if i := strings.Index(tu, marker); i > 0 {
+				hint = " (" + oneLine(tu[:i], 200) + ")"
+				break
+			}
+		}
+		return fmt.Sprintf("Jira checked the signature for URL %s while we signed %s: set jira_home to Jira's base URL%s, or fix the proxy settings so Jira sees the public URL", oneLine(tu, 200), oneLine(ou, 200), hint)
+	}
+	if tm != om {
+		return fmt.Sprintf("Jira saw method %s while we signed %s: something between us and Jira changes the request", oneLine(tm, 20), oneLine(om, 20))
+	}
+	if diff := differingNames(tp, op); len(diff) > 0 {
+		return fmt.Sprintf("Jira saw different values for the parameters %s than we signed: something between us and Jira rewrites the query or body (a proxy re-encoding it?)", oneLine(strings.Join(diff, ", "), 200))
+	}
+	return "Jira computed the same base string, so the key is wrong: " + keyMismatch
+}
+
+func (e *ProblemError) timestampAdvice() string {
+	var skew time.Duration
+	known := false
+	if !e.ServerTime.IsZero() && !e.LocalTime.IsZero() {
+		skew = e.LocalTime.Sub(e.ServerTime).Round(time.Second)
+		known = true
+	} else if r := e.Details.Get("oauth_acceptable_timestamps"); r != "" && !e.LocalTime.IsZero() {
+		lo, hi, ok := strings.Cut(r, "-")
+		min, err1 := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
+		max, err2 := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
+		if ok && err1 == nil && err2 == nil && min <= max {
+			skew = time.Duration(e.LocalTime.Unix()-(min+max)/2) * time.Second
+			known = true
+		}
+	}
+	if !known {
+		return "Jira refused our timestamp: this machine's clock and Jira's differ by more than 5 minutes; sync them (NTP)"
+	}
+	dir := "ahead of"
+	abs := skew
+	if skew < 0 {
+		dir, abs = "behind", -skew
+	}
+	if abs <= timestampWindow {
+		return fmt.Sprintf("Jira refused our timestamp although your clock is only %s %s Jira's (Jira accepts 5 minutes): check that nothing delays requests, and sync both clocks (NTP)", abs, dir)
+	}
+	return fmt.Sprintf("your clock is %s %s Jira's; Jira accepts 5 minutes: sync this machine's clock (NTP) or Jira's", abs, dir)
+}
+
+// splitBaseString splits a base string into method, decoded base string URI
+// and the parameters as encoded name/value pairs.
+func splitBaseString(base string) (method, uri string, params []param, ok bool) {
+	parts := strings.SplitN(base, "&", 3)
+	if len(parts) != 3 {
+		return "", "", nil, false
+	}
+	u, err := url.PathUnescape(parts[1])
+	if err != nil {
+		return "", "", nil, false
+	}
+	if parts[2] != "" {
+		for pair := range strings.SplitSeq(parts[2], "%26") {
+			n, v, _ := strings.Cut(pair, "%3D")
+			params = append(params, param{n, v})
+		}
+	}
+	return parts[0], u, params, true
+}
+
+// differingNames returns the (decoded) names whose values differ between a
+// and b, or that only one of them has. Values are never returned.
+func differingNames(a, b []param) []string {
+	values := func(ps []param) map[string][]string {
+		m := map[string][]string{}
+		for _, p := range ps {
+			m[p.name] = append(m[p.name], p.value)
+		}
+		for _, v := range m {
+			slices.Sort(v)
+		}
+		return m
+	}
+	ma, mb := values(a), values(b)
+	var names []string
+	for n, va := range ma {
+		if !slices.Equal(va, mb[n]) {
+			names = append(names, n)
+		}
+	}
+	for n := range mb {
+		if _, ok := ma[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	for i, n := range names {
+		if d, err := url.PathUnescape(n); err == nil {
+			if d2, err := url.PathUnescape(d); err == nil {
+				d = d2
+			}
+			names[i] = d
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// HTTPError is an answer from a token endpoint that is not a token and not
+// an OAuth problem: a wrong jira_home, a failing Jira, a login page.
+type HTTPError struct {
+	Op          string
+	URL         string
+	StatusCode  int
+	Status      string // e.g. "404 Not Found"
+	ContentType string
+	Location    string // redirect target, for 3xx
+	Excerpt     string // the first characters of the body, one line, secrets redacted
+}
+
+// Error returns one line saying what came back and what to check.
+func (e *HTTPError) Error() string {
+	op := opName(e.Op)
+	status := e.Status
+	if status == "" {
+		status = fmt.Sprintf("%d %s", e.StatusCode, httpStatusText(e.StatusCode))
+	}
+	switch {
+	case e.StatusCode == 404:
+		return fmt.Sprintf("%s: Jira answered %s at %s: check jira_home (should be Jira's base URL, e.g. https://jira.example.com)", op, status, e.URL)
+	case e.StatusCode >= 300 && e.StatusCode < 400:
+		return fmt.Sprintf("%s: Jira answered %s at %s, redirecting to %s: set jira_home to the base URL Jira redirects to (signed requests cannot follow redirects)", op, status, e.URL, oneLine(e.Location, 200))
+	case e.StatusCode >= 500:
+		return fmt.Sprintf("%s: Jira answered %s at %s: Jira is failing or still starting; check Jira's logs and try again later", op, status, e.URL)
+	case e.StatusCode >= 200 && e.StatusCode < 300:
+		return fmt.Sprintf("%s: expected a form-encoded token from %s but got %s (%s): %s", op, e.URL, e.describeBody(), status, e.pageAdvice())
+	case e.StatusCode == 401 || e.StatusCode == 403:
+		return fmt.Sprintf("%s: Jira answered %s at %s without an oauth_problem, with %s: %s", op, status, e.URL, e.describeBody(), e.pageAdvice())
+	}
+	return fmt.Sprintf("%s: Jira answered %s at %s with %s: check jira_home (should be Jira's base URL, e.g. https://jira.example.com)", op, status, e.URL, e.describeBody())
+}
+
+func (e *HTTPError) isHTML() bool {
+	return strings.Contains(strings.ToLower(e.ContentType), "html") || strings.HasPrefix(strings.TrimSpace(e.Excerpt), "<")
+}
+
+func (e *HTTPError) describeBody() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "no content type"
+	}
+	if e.Excerpt == "" {
+		return ct + ", empty body"
+	}
+	return fmt.Sprintf("%s %q", ct, e.Excerpt)
+}
+
+func (e *HTTPError) pageAdvice() string {
+	if e.isHTML() {
+		return "an HTML page, probably a login or SSO page of a proxy in front of Jira: set jira_home to a URL that reaches Jira itself"
+	}
+	return "check that jira_home is Jira's base URL and reaches Jira itself, not a proxy"
+}
+
+func httpStatusText(code int) string {
+	if code == 0 {
+		return "(no status)"
+	}
+	return http.StatusText(code)
+}
+
+// NetworkError is a failure to get any answer from Jira: connection refused,
+// DNS, TLS, timeout.
+type NetworkError struct {
+	Op  string
+	URL string
+	Err error
+}
+
+// Error returns one line: what failed, what to check, and the cause.
+func (e *NetworkError) Error() string {
+	cause := e.Err
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		cause = ue.Err
+	}
+	return fmt.Sprintf("%s: cannot reach Jira at %s: %s (%v)", opName(e.Op), e.URL, e.Advice(), cause)
+}
+
+// Unwrap returns the underlying error.
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Advice says what the network failure usually means and what to check.
+func (e *NetworkError) Advice() string {
+	host, hostPort := "", ""
+	if u, err := url.Parse(e.URL); err == nil {
+		host = u.Hostname()
+		port := u.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		}
+		hostPort = net.JoinHostPort(host, port)
+	}
+	var (
+		dnsErr      *net.DNSError
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		invalidErr  x509.CertificateInvalidError
+		recordErr   tls.RecordHeaderError
+		netErr      net.Error
+	)
+	switch {
+	case errors.As(e.Err, &dnsErr):
+		name := dnsErr.Name
+		if name == "" {
+			name = host
+		}
+		return fmt.Sprintf("cannot resolve host %s: check jira_home", name)
+	case errors.Is(e.Err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("nothing is listening at %s: check jira_home and that Jira is up", hostPort)
+	case errors.As(e.Err, &unknownAuth):
+		return "Jira's TLS certificate is not trusted: pass --ca-file with your company CA bundle (Go's answer to Java's PKIX error)"
+	case errors.As(e.Err, &hostErr):
+		names := ""
+		if hostErr.Certificate != nil {
+			names = strings.Join(hostErr.Certificate.DNSNames, ", ")
+		}
+		if names == "" {
+			names = "other names"
+		}
+		return fmt.Sprintf("Jira's TLS certificate is not valid for %s (it covers %s): use a host name the certificate covers in jira_home", host, names)
+	case errors.As(e.Err, &invalidErr):
+		if invalidErr.Reason == x509.Expired {
+			return "Jira's TLS certificate has expired or is not yet valid: renew it, or check this machine's clock"
+		}
+		return "Jira's TLS certificate is invalid: check the certificate chain Jira serves"
+	case errors.As(e.Err, &recordErr), e.Err != nil && strings.Contains(e.Err.Error(), "server gave HTTP response to HTTPS client"):
+		return fmt.Sprintf("%s does not speak TLS: if Jira serves plain HTTP there, jira_home must start with http://", hostPort)
+	case errors.Is(e.Err, context.DeadlineExceeded), errors.Is(e.Err, os.ErrDeadlineExceeded),
+		errors.As(e.Err, &netErr) && netErr.Timeout():
+		return "no answer within the timeout: raise --timeout or check the network"
+	case errors.Is(e.Err, syscall.ECONNRESET):
+		return "the connection was reset: check the scheme and port in jira_home, and any firewall or proxy in between"
+	case errors.Is(e.Err, io.EOF), errors.Is(e.Err, io.ErrUnexpectedEOF):
+		return "Jira closed the connection without answering: check the scheme (http/https) and port in jira_home"
+	}
+	return "check jira_home and the network"
+}
+
+func opName(op string) string {
+	if op == "" {
+		return "oauth"
+	}
+	return op
+}

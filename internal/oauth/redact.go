@@ -1,0 +1,131 @@
+package oauth
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/dghubble/oauth1"
+)
+
+// redacted replaces secret values in base strings, forms, traces and errors.
+const redacted = "[redacted]"
+
+// secretParam reports whether the value of an OAuth parameter is a secret.
+// oauth_token is not: it travels in clear in every request and in the
+// authorize URL, and is useless without the private key.
+func secretParam(name string) bool {
+	return name == "oauth_verifier" || name == "oauth_token_secret"
+}
+
+// redactBaseString replaces the values of secret parameters in a signature
+// base string with "[redacted]" (left unencoded so that it stands out; a
+// real base string never holds a bracket).
+func redactBaseString(base string) string {
+	parts := strings.SplitN(base, "&", 3)
+	if len(parts) != 3 {
+		return base
+	}
+	pairs := strings.Split(parts[2], "%26")
+	for i, pair := range pairs {
+		name, _, ok := strings.Cut(pair, "%3D")
+		if n, err := url.PathUnescape(name); err == nil && ok && secretParam(n) {
+			pairs[i] = name + "%3D" + redacted
+		}
+	}
+	return parts[0] + "&" + parts[1] + "&" + strings.Join(pairs, "%26")
+}
+
+// redactForm replaces secret values in an application/x-www-form-urlencoded
+// text, including inside an oauth_signature_base_string value.
+func redactForm(form string) string {
+	pairs := strings.Split(form, "&")
+	for i, pair := range pairs {
+		rawName, rawValue, ok := strings.Cut(pair, "=")
+		if !ok {
+			continue
+		}
+		name, err := url.QueryUnescape(rawName)
+		if err != nil {
+			continue
+		}
+		switch {
+		case secretParam(name):
+			pairs[i] = rawName + "=" + redacted
+		case name == "oauth_signature_base_string":
+			if v, err := url.QueryUnescape(rawValue); err == nil {
+				pairs[i] = rawName + "=" + oauth1.PercentEncode(redactBaseString(v))
+			}
+		}
+	}
+	return strings.Join(pairs, "&")
+}
+
+// redactValues replaces secret values in parameters that Jira sent back.
+func redactValues(v map[string][]string) {
+	for name, values := range v {
+		for i, value := range values {
+			switch {
+			case secretParam(name):
+				values[i] = redacted
+			case name == "oauth_signature_base_string":
+				values[i] = redactBaseString(value)
+			}
+		}
+	}
+}
+
+// scrubber is the last line of defence: it replaces every occurrence of
+// known secret values, raw or percent-encoded once or twice, in text that
+// is about to be printed.
+type scrubber []string
+
+func (s scrubber) scrub(text string) string {
+	for _, secret := range s {
+		if secret == "" {
+			continue
+		}
+		once := oauth1.PercentEncode(secret)
+		for _, form := range []string{oauth1.PercentEncode(once), once, url.QueryEscape(secret), secret} {
+			text = strings.ReplaceAll(text, form, redacted)
+		}
+	}
+	return text
+}
+
+// excerpt returns the first n characters of body on one line: control
+// characters become spaces, runs of white space collapse, secrets are
+// redacted.
+func excerpt(body []byte, n int, s scrubber) string {
+	text := s.scrub(redactForm(string(body)))
+	var sb strings.Builder
+	count := 0
+	space := false
+	for _, r := range strings.ToValidUTF8(text, "?") {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = true
+			continue
+		}
+		if space && sb.Len() > 0 {
+			if count++; count > n {
+				break
+			}
+			sb.WriteByte(' ')
+		}
+		space = false
+		if count++; count > n {
+			break
+		}
+		sb.WriteRune(r)
+	}
+	out := sb.String()
+	if count > n {
+		out += "..."
+	}
+	return out
+}
+
+// oneLine makes text from Jira safe to embed in a one-line message.
+func oneLine(text string, n int) string {
+	return excerpt([]byte(text), n, nil)
+}
