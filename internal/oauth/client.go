@@ -24,8 +24,8 @@ const MaxResponseBody = 64 << 20
 
 // Client talks OAuth 1.0a to one Jira instance.
 type Client struct {
-	JiraHome *url.URL     // base URL, no trailing slash
-	Signer   *Signer      //
+	JiraHome *url.URL // base URL, no trailing slash
+	Signer   *Signer
 	HTTP     *http.Client // caller sets timeout / TLS; nil: http.DefaultClient's settings
 	Trace    io.Writer    // --verbose; nil = off; never receives secrets
 
