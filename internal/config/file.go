@@ -1,0 +1,136 @@
+package config
+
+import (
+	"io"
+	"strings"
+)
+
+// File is a config.properties document: its values and the exact original
+// text of every line. The zero value is not usable; use Load, Parse or New.
+type File struct {
+	path    string
+	bom     string         // a UTF-8 byte order mark the file started with, kept as is
+	entries []entry        // logical lines in file order
+	eol     string         // line terminator for lines we append: the file's first one
+	index   map[string]int // key -> index of its last entry
+
+	// write writes the new content to the temporary file in Save; nil means
+	// w.Write. Tests set it to inject a failure.
+	write func(w io.Writer, data []byte) error
+}
+
+// entry is one logical line: a comment, a blank line or a key/value line
+// together with its continuation lines.
+type entry struct {
+	raw   string // exact text, terminators included
+	eol   string // terminator of its last physical line ("" at end of file)
+	open  bool   // it ends in a continuation at the end of the file
+	kv    bool
+	key   string
+	value string
+}
+
+// New returns an empty document that Save will write to path.
+func New(path string) *File { return &File{path: path, eol: "\n", index: map[string]int{}} }
+
+// Path returns the file's path.
+func (f *File) Path() string { return f.path }
+
+// Get returns the value of key, or "" when it is absent. Like Java, the last
+// occurrence of a key wins.
+func (f *File) Get(key string) string {
+	v, _ := f.Lookup(key)
+	return v
+}
+
+// Lookup returns the value of key (its last occurrence) and whether it is set.
+func (f *File) Lookup(key string) (string, bool) {
+	if i := f.last(key); i >= 0 {
+		return f.entries[i].value, true
+	}
+	return "", false
+}
+
+// last returns the index of the last entry of key, or -1.
+func (f *File) last(key string) int {
+	if i, ok := f.index[key]; ok {
+		return i
+	}
+	return -1
+}
+
+// Set sets key to value. It rewrites the logical line of the key's last
+// occurrence in place (keeping its line terminator), or appends a line at
+// the end. Nothing changes when the key already has that value. The line is
+// written as java.util.Properties.store would write it, in pure ASCII.
+// Invalid UTF-8 in key or value is stored as U+FFFD.
+func (f *File) Set(key, value string) {
+	line := escapeKey(key) + "=" + escapeValue(value)
+	if i := f.last(key); i >= 0 {
+		e := &f.entries[i]
+		if e.value == value {
+			return
+		}
+		*e = entry{raw: line + e.eol, eol: e.eol, kv: true, key: key, value: value}
+		return
+	}
+	if n := len(f.entries); n > 0 {
+		if last := &f.entries[n-1]; last.eol == "" {
+			last.raw += f.eol
+			last.eol = f.eol
+		}
+		if f.entries[n-1].open {
+			// The last line continues at the end of the file: end it with a
+			// blank line so that it does not swallow ours.
+			f.entries[n-1].open = false
+			f.entries = append(f.entries, entry{raw: f.eol, eol: f.eol})
+		}
+	}
+	f.entries = append(f.entries, entry{raw: line + f.eol, eol: f.eol, kv: true, key: key, value: value})
+	f.index[key] = len(f.entries) - 1
+}
+
+// Delete removes every occurrence of key, with its continuation lines.
+func (f *File) Delete(key string) {
+	kept := f.entries[:0]
+	for _, e := range f.entries {
+		if !e.kv || e.key != key {
+			kept = append(kept, e)
+		}
+	}
+	f.entries = kept
+	f.reindex()
+}
+
+// reindex rebuilds f.index after entries moved.
+func (f *File) reindex() {
+	f.index = make(map[string]int)
+	for i, e := range f.entries {
+		if e.kv {
+			f.index[e.key] = i
+		}
+	}
+}
+
+// Keys returns the keys in file order (of their first occurrence), each once.
+func (f *File) Keys() []string {
+	seen := make(map[string]bool)
+	var keys []string
+	for _, e := range f.entries {
+		if e.kv && !seen[e.key] {
+			seen[e.key] = true
+			keys = append(keys, e.key)
+		}
+	}
+	return keys
+}
+
+// Bytes returns the text that Save writes.
+func (f *File) Bytes() []byte {
+	var b strings.Builder
+	b.WriteString(f.bom)
+	for _, e := range f.entries {
+		b.WriteString(e.raw)
+	}
+	return []byte(b.String())
+}

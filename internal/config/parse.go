@@ -1,0 +1,241 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/magiconair/properties"
+)
+
+// MaxSize is the largest config file Load and Parse accept.
+const MaxSize = 1 << 20
+
+var utf8BOM = "\xEF\xBB\xBF"
+
+// Parse reads the text of a config.properties; path is only used in errors
+// and by Save. Text that is valid UTF-8 is decoded as UTF-8, anything else as
+// ISO-8859-1 (what Java's Properties.load(InputStream) uses). Like Java, it
+// refuses malformed \uXXXX escapes; it also refuses binary data and files
+// larger than MaxSize.
+func Parse(path string, data []byte) (*File, error) {
+	fail := func(err error) (*File, error) { return nil, &Error{Path: path, Err: err} }
+	if len(data) > MaxSize {
+		return fail(tooBig(int64(len(data))))
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return fail(fmt.Errorf("line %d has a NUL byte: this is a binary file, not a config.properties", 1+bytes.Count(data[:i], []byte("\n"))))
+	}
+	f := New(path)
+	text := string(data)
+	if strings.HasPrefix(text, utf8BOM) {
+		f.bom, text = utf8BOM, text[len(utf8BOM):]
+	}
+	decode := func(s string) string { return s }
+	if !utf8.ValidString(text) {
+		decode = latin1
+	}
+	lines := splitLines(text)
+	if len(lines) > 0 {
+		f.eol = lines[0].eol
+		if f.eol == "" {
+			f.eol = "\n"
+		}
+	}
+	for i := 0; i < len(lines); {
+		e, next, err := parseEntry(lines, i, decode)
+		if err != nil {
+			return fail(err)
+		}
+		f.entries = append(f.entries, e)
+		i = next
+	}
+	f.reindex()
+	return f, nil
+}
+
+func tooBig(n int64) error {
+	return fmt.Errorf("is %d bytes; a config.properties is a few KB - is this the right file?", n)
+}
+
+// latin1 decodes ISO-8859-1.
+func latin1(s string) string {
+	r := make([]rune, len(s))
+	for i := 0; i < len(s); i++ {
+		r[i] = rune(s[i])
+	}
+	return string(r)
+}
+
+// physLine is one physical line: its text and its terminator ("\n", "\r\n",
+// "\r", or "" at the end of the file).
+type physLine struct{ text, eol string }
+
+// splitLines splits s at Java's line terminators.
+func splitLines(s string) []physLine {
+	var lines []physLine
+	for len(s) > 0 {
+		i := strings.IndexAny(s, "\r\n")
+		if i < 0 {
+			lines = append(lines, physLine{text: s})
+			break
+		}
+		n := 1
+		if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+			n = 2
+		}
+		lines = append(lines, physLine{text: s[:i], eol: s[i : i+n]})
+		s = s[i+n:]
+	}
+	return lines
+}
+
+// trimSpace drops Java's leading white space (space, tab, form feed).
+func trimSpace(s string) string { return strings.TrimLeft(s, " \t\f") }
+
+// oddBackslashes reports whether s ends in an odd number of backslashes,
+// which makes a line continue on the next one.
+func oddBackslashes(s string) bool {
+	n := len(s) - len(strings.TrimRight(s, `\`))
+	return n%2 == 1
+}
+
+// parseEntry reads the logical line that starts at physical line i, following
+// Java's LineReader: comment lines never continue; a line ending in an odd
+// number of backslashes continues on the next one, whose leading white space
+// is skipped; a backslash before the end of the file is dropped.
+func parseEntry(lines []physLine, i int, decode func(string) string) (entry, int, error) {
+	first := trimSpace(lines[i].text)
+	if first == "" || first[0] == '#' || first[0] == '!' {
+		return entry{raw: lines[i].text + lines[i].eol, eol: lines[i].eol}, i + 1, nil
+	}
+	var (
+		raw, joined strings.Builder
+		starts      []int // offset in joined where each physical line begins
+		seg         = first
+		e           entry
+		start       = i
+	)
+	for {
+		raw.WriteString(lines[i].text + lines[i].eol)
+		e.eol = lines[i].eol
+		starts = append(starts, joined.Len())
+		if !oddBackslashes(seg) {
+			joined.WriteString(decode(seg))
+			i++
+			break
+		}
+		joined.WriteString(decode(seg[:len(seg)-1]))
+		i++
+		if lines[i-1].eol == "" || i == len(lines) {
+			e.open = true
+			break
+		}
+		seg = trimSpace(lines[i].text)
+	}
+	e.raw = raw.String()
+	if joined.Len() == 0 {
+		return e, i, nil // Java ignores a line that is only a continuation
+	}
+	key, value, err := decodeLine(joined.String())
+	if err != nil {
+		var off *escapeError
+		line := start + 1
+		if errors.As(err, &off) {
+			for n, s := range starts {
+				if off.offset >= s {
+					line = start + 1 + n
+				}
+			}
+		}
+		return entry{}, 0, fmt.Errorf("line %d: %w", line, err)
+	}
+	e.kv, e.key, e.value = true, key, value
+	return e, i, nil
+}
+
+// escapeError is a malformed \uXXXX escape at offset in a logical line.
+type escapeError struct{ offset int }
+
+func (e *escapeError) Error() string {
+	return `malformed \uXXXX escape (Java refuses the file too: "Malformed \uxxxx encoding")`
+}
+
+// decodeLine decodes one logical key/value line with magiconair/properties.
+func decodeLine(line string) (key, value string, err error) {
+	line, err = checkEscapes(line)
+	if err != nil {
+		return "", "", err
+	}
+	// The "x" makes every line start with a key character, so that an empty
+	// key ("=value", which Java accepts) decodes too; we drop it below.
+	l := properties.Loader{Encoding: properties.UTF8, DisableExpansion: true}
+	p, err := l.LoadBytes([]byte("x" + line))
+	if err != nil || p.Len() != 1 {
+		return "", "", errors.New("cannot decode the line") // not reached: checkEscapes covers what magiconair rejects
+	}
+	k := p.Keys()[0]
+	v, _ := p.Get(k)
+	return k[1:], v, nil
+}
+
+// checkEscapes rejects malformed \uXXXX escapes like Java and turns escaped
+// UTF-16 surrogate pairs into the character itself (magiconair decodes each
+// half on its own, which would give two U+FFFD). Other escapes are left for
+// magiconair; a lone surrogate decodes to U+FFFD.
+func checkEscapes(s string) (string, error) {
+	if !strings.Contains(s, `\`) {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		if s[i+1] != 'u' {
+			b.WriteString(s[i : i+2])
+			i += 2
+			continue
+		}
+		r, ok := hex4(s[i+2:])
+		if !ok {
+			return "", &escapeError{offset: i}
+		}
+		if utf16.IsSurrogate(r) && r < 0xDC00 && strings.HasPrefix(s[i+6:], `\u`) {
+			if r2, ok := hex4(s[i+8:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
+				b.WriteRune(utf16.DecodeRune(r, r2))
+				i += 12
+				continue
+			}
+		}
+		b.WriteString(s[i : i+6])
+		i += 6
+	}
+	return b.String(), nil
+}
+
+// hex4 decodes the four hex digits at the start of s.
+func hex4(s string) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range []byte(s[:4]) {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}

@@ -1,0 +1,211 @@
+package config
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func checkMode(t *testing.T, path string) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != 0o600 {
+		t.Errorf("mode of %s: got %v; want 0600", filepath.Base(path), got)
+	}
+}
+
+// checkOnly fails unless dir holds exactly the named files (no temp debris).
+func checkOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	if len(got) != len(names) {
+		t.Errorf("files in dir: got %q; want %q", got, names)
+		return
+	}
+	for i := range got {
+		if got[i] != names[i] {
+			t.Errorf("files in dir: got %q; want %q", got, names)
+		}
+	}
+}
+
+func TestSaveNewFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.properties")
+	f := New(path)
+	f.Set("consumer_key", "ck")
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	checkMode(t, path)
+	checkOnly(t, dir, "config.properties")
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != "consumer_key=ck\n" {
+		t.Errorf("saved: got %q; want %q", got, "consumer_key=ck\n")
+	}
+}
+
+func TestSaveExistingFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.properties")
+	if err := os.WriteFile(path, []byte("# mine\r\na=1\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Set("a", "2")
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	checkMode(t, path)
+	checkOnly(t, dir, "config.properties")
+	got, _ := os.ReadFile(path)
+	if want := "# mine\r\na=2\r\n"; string(got) != want {
+		t.Errorf("saved: got %q; want %q", got, want)
+	}
+}
+
+func TestSaveThroughSymlink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.properties")
+	link := filepath.Join(dir, "config.properties")
+	if err := os.WriteFile(real, []byte("a=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.properties", link); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	f, err := Load(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Set("a", "2")
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("Save replaced the symlink; want it to write its target")
+	}
+	if got, _ := os.ReadFile(real); string(got) != "a=2\n" {
+		t.Errorf("target after save: got %q; want %q", got, "a=2\n")
+	}
+}
+
+func TestSaveFailureLeavesOriginal(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.properties")
+	orig := "# keep me\r\nprivate_key=abc\r\nsecret=s\r\n"
+	if err := os.WriteFile(path, []byte(orig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Set("secret", "new secret")
+	diskFull := errors.New("no space left on device")
+	f.write = func(w io.Writer, data []byte) error {
+		if _, err := w.Write(data[:len(data)/2]); err != nil {
+			return err
+		}
+		return diskFull
+	}
+	err = f.Save()
+	if !errors.Is(err, diskFull) {
+		t.Fatalf("Save: got %v; want the injected write error", err)
+	}
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Path != path {
+		t.Errorf("Save: got %T %v; want *config.Error naming the path", err, err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != orig {
+		t.Errorf("file after failed save: got %q; want the original %q", got, orig)
+	}
+	checkOnly(t, dir, "config.properties")
+
+	// Without the failure the same File saves.
+	f.write = nil
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "# keep me\r\nprivate_key=abc\r\nsecret=new secret\r\n" {
+		t.Errorf("file after save: got %q", got)
+	}
+	checkOnly(t, dir, "config.properties")
+}
+
+func TestSaveOverDirectoryFails(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.properties")
+	if err := os.MkdirAll(filepath.Join(path, "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	f := New(path)
+	f.Set("a", "1")
+	if err := f.Save(); err == nil {
+		t.Fatal("Save over a directory: got no error; want one")
+	}
+	checkOnly(t, dir, "config.properties")
+}
+
+func TestLoadErrors(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "config.properties")
+	_, err := Load(missing)
+	if want := "config file " + missing + " not found: run 'jira-oauth keygen' to create it"; err == nil || err.Error() != want {
+		t.Errorf("Load(missing): got %v; want %q", err, want)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load(missing): got %v; want errors.Is fs.ErrNotExist", err)
+	}
+
+	_, err = Load(dir)
+	if want := dir + ": is a directory, not a config.properties file"; err == nil || err.Error() != want {
+		t.Errorf("Load(dir): got %v; want %q", err, want)
+	}
+
+	big := filepath.Join(dir, "big.properties")
+	if err := os.WriteFile(big, make([]byte, 2<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(big)
+	if want := big + ": is 2097152 bytes; a config.properties is a few KB - is this the right file?"; err == nil || err.Error() != want {
+		t.Errorf("Load(big): got %v; want %q", err, want)
+	}
+
+	ok := filepath.Join(dir, "ok.properties")
+	if err := os.WriteFile(ok, []byte("a=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(ok)
+	if err != nil || f.Get("a") != "1" || f.Path() != ok {
+		t.Errorf("Load(ok): got %v, a=%q; want a=1", err, f.Get("a"))
+	}
+}
