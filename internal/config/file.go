@@ -3,6 +3,7 @@ package config
 import (
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // File is a config.properties document: its values and the exact original
@@ -13,6 +14,7 @@ type File struct {
 	entries []entry        // logical lines in file order
 	eol     string         // line terminator for lines we append: the file's first one
 	index   map[string]int // key -> index of its last entry
+	latin1  bool           // the text was not UTF-8, so we decoded it as ISO-8859-1
 
 	// write writes the new content to the temporary file in Save; nil means
 	// w.Write. Tests set it to inject a failure.
@@ -72,6 +74,7 @@ func (f *File) Set(key, value string) {
 			return
 		}
 		*e = entry{raw: line + e.eol, eol: e.eol, kv: true, key: key, value: value}
+		f.keepEncoding()
 		return
 	}
 	if n := len(f.entries); n > 0 {
@@ -100,6 +103,33 @@ func (f *File) Delete(key string) {
 	}
 	f.entries = kept
 	f.reindex()
+	f.keepEncoding()
+}
+
+// keepEncoding stops an edit from changing how the rest of the file reads.
+// A file that is not valid UTF-8 is read as ISO-8859-1; if the lines that
+// made it invalid are gone, the next Parse would read it as UTF-8 and the
+// non-ASCII text of other values differently. In that case the key/value
+// lines holding non-ASCII bytes are rewritten in escaped ASCII, with the
+// same values (for Java too, which always reads ISO-8859-1).
+func (f *File) keepEncoding() {
+	if !f.latin1 || !utf8.Valid(f.Bytes()) {
+		return
+	}
+	for i := range f.entries {
+		if e := &f.entries[i]; e.kv && !isASCII(e.raw) {
+			*e = entry{raw: escapeKey(e.key) + "=" + escapeValue(e.value) + e.eol, eol: e.eol, kv: true, key: e.key, value: e.value}
+		}
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // reindex rebuilds f.index after entries moved.

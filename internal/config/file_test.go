@@ -100,6 +100,24 @@ func TestEditKeepsLayout(t *testing.T) {
 			want: "# été 日本\n#caf\xe9\na=\\u00E9\n",
 		},
 		{
+			name: "ISO-8859-1 file stays ISO-8859-1: other lines kept",
+			in:   "# caf\xe9\na=caf\xe9\nb=\xc3\xa9 \\\n  x\n",
+			edit: func(f *File) { f.Set("a", "cafe") },
+			want: "# caf\xe9\na=cafe\nb=\xc3\xa9 \\\n  x\n",
+		},
+		{
+			name: "ISO-8859-1 file that an edit would turn into UTF-8: non-ASCII values escaped",
+			in:   "# cafe\na=caf\xe9\nb=\xc3\xa9 \\\n  x\n",
+			edit: func(f *File) { f.Set("a", "cafe") },
+			want: "# cafe\na=cafe\nb=\\u00C3\\u00A9 x\n",
+		},
+		{
+			name: "ISO-8859-1 file that a delete would turn into UTF-8",
+			in:   "a=caf\xe9\nb=\xc3\xa9\n",
+			edit: func(f *File) { f.Delete("a") },
+			want: "b=\\u00C3\\u00A9\n",
+		},
+		{
 			name: "UTF-8 values of other keys kept as is",
 			in:   "name=Zoë\na=1\n",
 			edit: func(f *File) { f.Set("a", "2") },

@@ -36,7 +36,7 @@ func Parse(path string, data []byte) (*File, error) {
 	}
 	decode := func(s string) string { return s }
 	if !utf8.ValidString(text) {
-		decode = latin1
+		f.latin1, decode = true, latin1
 	}
 	lines := splitLines(text)
 	if len(lines) > 0 {
