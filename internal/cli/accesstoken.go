@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+)
+
+type accessTokenOptions struct {
+	app *app
+
+	Verifier string
+}
+
+func newCmdAccessToken(a *app, runF func(*accessTokenOptions) error) *cobra.Command {
+	opts := &accessTokenOptions{app: a}
+	cmd := &cobra.Command{
+		Use:     "accessToken CODE",
+		Aliases: []string{"access-token"},
+		Short:   "Exchange the approved request token for an access token",
+		Long: `Exchange the request token saved by requestToken, approved in the browser,
+for an access token. CODE is the verification code Jira showed (or the
+oauth_verifier of the callback). Saves access_token, secret (the access
+token secret), when the token expires and the session handle.`,
+		Example: `  jira-oauth accessToken 4Lq0Ut`,
+		Args:    exactArgs(1, "one argument, the verification code Jira showed after approval"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Verifier = strings.TrimSpace(args[0])
+			if opts.Verifier == "" {
+				return usageErrorf("the verification code is empty; give the code Jira showed after approval")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runAccessToken(cmd, opts)
+		},
+	}
+	return cmd
+}
+
+func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
+	a := opts.app
+	a.secrets.add(opts.Verifier)
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	requestToken := cfg.Get(config.KeyRequestToken)
+	if requestToken == "" {
+		return &config.Error{Path: cfg.Path(), Key: config.KeyRequestToken,
+			Err: errors.New("is not set: run 'jira-oauth requestToken' and approve the URL it prints first")}
+	}
+	client, err := a.oauthClient(cfg)
+	if err != nil {
+		return err
+	}
+	issued := a.now()
+	creds, err := client.AccessToken(cmd.Context(), requestToken, cfg.Get(config.KeyRequestTokenSecret), opts.Verifier)
+	if err != nil {
+		return err
+	}
+	a.secrets.add(creds.Secret)
+	saveAccessToken(cfg, creds.Token, creds.Secret, creds.SessionHandle, issued, creds.ExpiresIn, creds.AuthorizationExpiresIn)
+	// A request token is single-use: once exchanged it only misleads.
+	cfg.Delete(config.KeyRequestToken)
+	cfg.Delete(config.KeyRequestTokenSecret)
+	cfg.Delete(config.KeyRequestTokenIssuedAt)
+	if err := cfg.Save(); err != nil {
+		return fmt.Errorf("access token: %w", err)
+	}
+	expiry := "no expiry given by Jira"
+	if creds.ExpiresIn > 0 {
+		expiry = "expires " + issued.Add(creds.ExpiresIn).UTC().Format(time.DateOnly)
+	}
+	fmt.Fprintf(a.stderr(), "Access token saved in %s (%s). Try: jira-oauth request /rest/api/2/myself\n", cfg.Path(), expiry)
+	return nil
+}
+
+// saveAccessToken records a new access token and when it and its session
+// expire; keys Jira did not send are removed rather than left stale.
+func saveAccessToken(cfg *config.File, token, secret, sessionHandle string, issued time.Time, expiresIn, sessionExpiresIn time.Duration) {
+	cfg.Set(config.KeyAccessToken, token)
+	cfg.Set(config.KeySecret, secret)
+	cfg.Set(config.KeyAccessTokenIssuedAt, formatTime(issued))
+	setOrDelete(cfg, config.KeyAccessTokenExpiresAt, expiresIn > 0, func() string { return formatTime(issued.Add(expiresIn)) })
+	setOrDelete(cfg, config.KeySessionHandle, sessionHandle != "", func() string { return sessionHandle })
+	setOrDelete(cfg, config.KeySessionExpiresAt, sessionExpiresIn > 0, func() string { return formatTime(issued.Add(sessionExpiresIn)) })
+}
+
+func setOrDelete(cfg *config.File, key string, set bool, value func() string) {
+	if set {
+		cfg.Set(key, value())
+	} else {
+		cfg.Delete(key)
+	}
+}

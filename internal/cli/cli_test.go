@@ -1,0 +1,252 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
+)
+
+// runArgs parses argv through the real command tree with runF stubs and
+// returns the error; the stubs capture the options.
+func runArgs(t *testing.T, args []string, env Env) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	env.Stdout, env.Stderr = &out, &errOut
+	code = Main(context.Background(), args, env)
+	return out.String(), errOut.String(), code
+}
+
+func TestKeygenOptions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want keygenOptions
+	}{
+		{[]string{"keygen"}, keygenOptions{Bits: 2048}},
+		{[]string{"keygen", "--bits", "4096", "--force"}, keygenOptions{Bits: 4096, Force: true}},
+		{[]string{"keygen", "--consumer-key", "bot", "--jira-home", "https://j.example.com"},
+			keygenOptions{Bits: 2048, ConsumerKey: "bot", JiraHome: "https://j.example.com"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			var got *keygenOptions
+			a := &app{env: Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(string) string { return "" }}}
+			cmd := newCmdKeygen(a, func(o *keygenOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args[1:])
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(keygenOptions{}), cmp.FilterPath(func(p cmp.Path) bool {
+				return p.Last().String() == ".app"
+			}, cmp.Ignore())); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRequestOptions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want requestOptions
+	}{
+		{[]string{"/rest/api/2/myself"}, requestOptions{Target: "/rest/api/2/myself"}},
+		{[]string{"-X", "put", "-d", "@x.json", "-H", "A: 1", "-H", "B: 2", "/x"},
+			requestOptions{Target: "/x", Method: "put", Data: "@x.json", DataSet: true, Headers: []string{"A: 1", "B: 2"}}},
+		{[]string{"--data", "", "/x"}, requestOptions{Target: "/x", DataSet: true}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			var got *requestOptions
+			a := &app{}
+			cmd := newCmdRequest(a, func(o *requestOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			if err := cmd.Execute(); err != nil {
+				t.Fatal(err)
+			}
+			got.app = nil
+			if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(requestOptions{})); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"nil", nil, ExitOK},
+		{"plain", errors.New("boom"), ExitFailure},
+		{"status", &statusError{msg: "404"}, ExitFailure},
+		{"usage", usageErrorf("bad flag"), ExitUsage},
+		{"config", fmt.Errorf("x: %w", &config.Error{Path: "c", Key: "jira_home", Err: errors.New("is not set")}), ExitConfig},
+		{"problem", fmt.Errorf("x: %w", &oauth.ProblemError{Op: "request token", Problem: "signature_invalid"}), ExitOAuth},
+		{"network", &oauth.NetworkError{Op: "request", URL: "http://x", Err: errors.New("refused")}, ExitNetwork},
+		{"canceled", fmt.Errorf("x: %w", context.Canceled), ExitInterrupted},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("exitCode(%s) = %d; want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestMainUsageErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args       []string
+		wantStderr string
+	}{
+		{[]string{"nope"}, `jira-oauth: unknown command "nope" for "jira-oauth"; run 'jira-oauth --help' for usage` + "\n"},
+		{[]string{"keygen", "--bits", "1024"}, "jira-oauth: --bits 1024 is not supported: use 2048, 3072 or 4096\n"},
+		{[]string{"keygen", "--nope"}, "jira-oauth: unknown flag: --nope; run 'jira-oauth keygen --help' for usage\n"},
+		{[]string{"accessToken"}, "jira-oauth: accessToken takes one argument, the verification code Jira showed after approval (got 0 arguments); usage: jira-oauth accessToken CODE [flags]\n"},
+		{[]string{"accessToken", " "}, "jira-oauth: the verification code is empty; give the code Jira showed after approval\n"},
+		{[]string{"requestToken", "--callback", "ftp://x"}, `jira-oauth: --callback "ftp://x" is not an http(s) URL; give a full URL or "oob"` + "\n"},
+		{[]string{"sandbox", "--addr", "0.0.0.0:8080"}, `jira-oauth: --addr "0.0.0.0:8080" is not a loopback address: the sandbox is a test provider and listens on 127.0.0.1 or ::1 only` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runArgs(t, tt.args, Env{})
+			if code != ExitUsage {
+				t.Errorf("exit code %d; want %d", code, ExitUsage)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q; want nothing", stdout)
+			}
+			if stderr != tt.wantStderr {
+				t.Errorf("stderr = %q\nwant     %q", stderr, tt.wantStderr)
+			}
+		})
+	}
+}
+
+func TestConfigFromEnvironment(t *testing.T) {
+	t.Parallel()
+	env := Env{Getenv: func(k string) string {
+		if k == "JIRA_OAUTH_CONFIG" {
+			return "/nonexistent/dir/jira.properties"
+		}
+		return ""
+	}}
+	_, stderr, code := runArgs(t, []string{"request", "/x"}, env)
+	if code != ExitConfig || !strings.Contains(stderr, "/nonexistent/dir/jira.properties") {
+		t.Errorf("got code %d, stderr %q; want %d naming the file from JIRA_OAUTH_CONFIG", code, stderr, ExitConfig)
+	}
+}
+
+func TestScrubber(t *testing.T) {
+	t.Parallel()
+	var s scrubber
+	s.add("short")                         // too short to scrub safely
+	s.add("  s3cr3t-token-secret-value  ") // trimmed
+	s.add("")
+	got := s.scrub("a short s3cr3t-token-secret-value twice s3cr3t-token-secret-value")
+	want := "a short [redacted] twice [redacted]"
+	if got != want {
+		t.Errorf("scrub = %q; want %q", got, want)
+	}
+	var buf bytes.Buffer
+	if _, err := fmt.Fprintf(s.writer(&buf), "x=%s", "s3cr3t-token-secret-value"); err != nil {
+		t.Fatal(err)
+	}
+	if buf.String() != "x=[redacted]" {
+		t.Errorf("writer wrote %q", buf.String())
+	}
+}
+
+func TestResolveTarget(t *testing.T) {
+	t.Parallel()
+	home, _ := url.Parse("https://jira.example.com/jira")
+	tests := []struct{ in, want, wantErr string }{
+		{in: "/rest/api/2/myself", want: "https://jira.example.com/jira/rest/api/2/myself"},
+		{in: "rest/api/2/myself", want: "https://jira.example.com/jira/rest/api/2/myself"},
+		{in: "/rest/api/2/search?jql=a%3Db&fields=x&fields=y", want: "https://jira.example.com/jira/rest/api/2/search?jql=a%3Db&fields=x&fields=y"},
+		{in: "http://other.example.com/x", want: "http://other.example.com/x"},
+		{in: "ftp://x/y", wantErr: "only http and https URLs are supported"},
+		{in: "http://", wantErr: "is not a valid URL"},
+	}
+	for _, tt := range tests {
+		got, err := resolveTarget(home, tt.in)
+		switch {
+		case tt.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("resolveTarget(%q) error = %v; want %q", tt.in, err, tt.wantErr)
+			}
+		case err != nil:
+			t.Errorf("resolveTarget(%q): %v", tt.in, err)
+		case got.String() != tt.want:
+			t.Errorf("resolveTarget(%q) = %s; want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseHeaders(t *testing.T) {
+	t.Parallel()
+	got, err := parseHeaders([]string{"X-A: 1", "x-a: 2", "Content-Type:text/plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := http.Header{"X-A": {"1", "2"}, "Content-Type": {"text/plain"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("headers (-want +got):\n%s", diff)
+	}
+	for _, bad := range []string{"no colon", ": empty name", "Bad Name: x", "authorization: OAuth x"} {
+		if _, err := parseHeaders([]string{bad}); err == nil {
+			t.Errorf("parseHeaders(%q) succeeded; want an error", bad)
+		}
+	}
+}
+
+func TestWriteBody(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ contentType, body, want string }{
+		{"application/json;charset=UTF-8", `{"a":[1,2]}`, "{\n  \"a\": [\n    1,\n    2\n  ]\n}\n"},
+		{"application/json", `not json`, "not json\n"},
+		{"text/html", "<p>x</p>\n", "<p>x</p>\n"},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		if err := writeBody(&buf, tt.contentType, []byte(tt.body)); err != nil {
+			t.Fatal(err)
+		}
+		if buf.String() != tt.want {
+			t.Errorf("writeBody(%q, %q) = %q; want %q", tt.contentType, tt.body, buf.String(), tt.want)
+		}
+	}
+}
+
+func TestReadData(t *testing.T) {
+	t.Parallel()
+	got, err := readData("-", strings.NewReader("from stdin"))
+	if err != nil || string(got) != "from stdin" {
+		t.Errorf("readData(-) = %q, %v", got, err)
+	}
+	got, err = readData(`{"a":1}`, nil)
+	if err != nil || string(got) != `{"a":1}` {
+		t.Errorf("readData(text) = %q, %v", got, err)
+	}
+	big := strings.NewReader(strings.Repeat("x", maxRequestBody+1))
+	if _, err := readData("-", big); err == nil {
+		t.Errorf("readData accepted a body over %d bytes", maxRequestBody)
+	}
+}

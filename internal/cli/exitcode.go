@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
+)
+
+// Exit codes. Scripts can tell apart what to fix: the command line, the
+// config file, the Jira side of the link, or the network.
+const (
+	ExitOK          = 0   // success
+	ExitFailure     = 1   // anything else, including a non-2xx answer to request
+	ExitUsage       = 2   // bad flags or arguments
+	ExitConfig      = 3   // config.properties missing, unreadable or incomplete
+	ExitOAuth       = 4   // Jira refused the OAuth request (oauth_problem=...)
+	ExitNetwork     = 5   // Jira could not be reached (connection, DNS, TLS, timeout)
+	ExitInterrupted = 130 // Ctrl-C or SIGTERM
+)
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(msg string) error { return &usageError{msg: msg} }
+
+// statusError reports a failure whose explanation was already printed (the
+// body of a non-2xx answer, say); Main prints only its one-line summary.
+type statusError struct{ msg string }
+
+func (e *statusError) Error() string { return e.msg }
+
+// exitCode maps an error returned by a command to the process exit code.
+func exitCode(err error) int {
+	var (
+		usage   *usageError
+		cfg     *config.Error
+		problem *oauth.ProblemError
+		network *oauth.NetworkError
+	)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &usage):
+		return ExitUsage
+	case errors.As(err, &problem):
+		return ExitOAuth
+	case errors.As(err, &network):
+		return ExitNetwork
+	case errors.As(err, &cfg):
+		return ExitConfig
+	default:
+		return ExitFailure
+	}
+}

@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/keys"
+)
+
+// publicKeyFile is written beside the config: the key an admin pastes
+// into the incoming Application Link.
+const publicKeyFile = "jira_publickey.pem"
+
+type keygenOptions struct {
+	app *app
+
+	Bits        int
+	Force       bool
+	ConsumerKey string
+	JiraHome    string
+}
+
+func newCmdKeygen(a *app, runF func(*keygenOptions) error) *cobra.Command {
+	opts := &keygenOptions{app: a}
+	cmd := &cobra.Command{
+		Use:   "keygen",
+		Short: "Make the RSA key pair for the Application Link",
+		Long: `Make an RSA key pair. The private key goes into the config as private_key
+(one line of base64 PKCS#8, as Atlassian's client reads it); the config is
+created if it is missing. The public key is printed on stdout and written to
+jira_publickey.pem beside the config: paste it into Jira's incoming
+Application Link. An existing key is only replaced with --force.`,
+		Example: `  jira-oauth keygen --consumer-key my-ci-bot --jira-home https://jira.example.com
+  jira-oauth keygen --bits 4096 --force`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runKeygen(opts)
+		},
+	}
+	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "key size: 2048, 3072 or 4096")
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "replace an existing private_key (the Application Link must then get the new public key)")
+	cmd.Flags().StringVar(&opts.ConsumerKey, "consumer-key", "", "also set consumer_key, the key of the incoming Application Link")
+	cmd.Flags().StringVar(&opts.JiraHome, "jira-home", "", "also set jira_home, Jira's base URL")
+	return cmd
+}
+
+func runKeygen(opts *keygenOptions) error {
+	a := opts.app
+	switch opts.Bits {
+	case 2048, 3072, 4096:
+	default:
+		return usageErrorf(fmt.Sprintf("--bits %d is not supported: use 2048, 3072 or 4096", opts.Bits))
+	}
+	cfg, err := config.Load(a.configPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		cfg, err = config.New(a.configPath), nil
+	}
+	if err != nil {
+		return err
+	}
+	a.rememberSecrets(cfg)
+	if cfg.Get(config.KeyPrivateKey) != "" && !opts.Force {
+		return &config.Error{Path: cfg.Path(), Key: config.KeyPrivateKey,
+			Err: errors.New("is already set; keep it, or run 'jira-oauth keygen --force' to replace it (then update the Application Link)")}
+	}
+	if opts.ConsumerKey != "" {
+		cfg.Set(config.KeyConsumerKey, opts.ConsumerKey)
+	}
+	if opts.JiraHome != "" {
+		cfg.Set(config.KeyJiraHome, opts.JiraHome)
+		if _, err := cfg.JiraHome(); err != nil {
+			return usageErrorf("--jira-home: " + err.Error())
+		}
+	}
+
+	key, err := keys.Generate(opts.Bits)
+	if err != nil {
+		return err
+	}
+	encoded, err := keys.EncodePrivate(key)
+	if err != nil {
+		return err
+	}
+	a.secrets.add(encoded)
+	publicPEM, err := keys.PublicPEM(&key.PublicKey)
+	if err != nil {
+		return err
+	}
+	cfg.Set(config.KeyPrivateKey, encoded)
+
+	// Save the private key first: a public key file without its private
+	// key would be worse than none.
+	if err := cfg.Save(); err != nil {
+		return fmt.Errorf("keygen: %w", err)
+	}
+	pubPath := filepath.Join(filepath.Dir(cfg.Path()), publicKeyFile)
+	if err := writeFileAtomic(pubPath, publicPEM, 0o644); err != nil {
+		return fmt.Errorf("keygen: private key saved in %s, but writing the public key failed: %w; copy it from stdout", cfg.Path(), err)
+	}
+
+	if _, err := a.stdout().Write(publicPEM); err != nil {
+		return err
+	}
+	consumerKey := cfg.Get(config.KeyConsumerKey)
+	if consumerKey == "" {
+		consumerKey = "<consumer_key>"
+	}
+	fmt.Fprintf(a.stderr(), `Saved a %d-bit private key in %s (private_key) and the public key in %s.
+Public key fingerprint: %s
+Next: in Jira, Administration > Applications > Application links, create an incoming
+link with consumer key %s and paste the public key above; then run 'jira-oauth requestToken'.
+`, opts.Bits, cfg.Path(), pubPath, keys.Fingerprint(&key.PublicKey), consumerKey)
+	return nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the
+// same folder and a rename, so readers see the old file or the new one.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// Env is everything a command may touch outside its own flags: streams,
+// environment variables, the clock and the network. Tests replace parts
+// of it; OSEnv returns the real one.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads an environment variable (JIRA_OAUTH_CONFIG, proxies).
+	Getenv func(string) string
+	// Now is the clock used for timestamps and expiry; nil means time.Now.
+	Now func() time.Time
+	// Transport, when set, replaces the HTTP transport (tests only).
+	Transport http.RoundTripper
+}
+
+// OSEnv returns the Env of this process.
+func OSEnv() Env {
+	return Env{
+		Stdin:  os.Stdin,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		Getenv: os.Getenv,
+		Now:    time.Now,
+	}
+}
+
+// Main runs the jira-oauth command line with args (without the program
+// name) and returns the exit code. It never calls os.Exit.
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	a := &app{env: env}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var usage *usageError
+	if !errors.As(err, &usage) && isCobraUsageError(err) {
+		err = usageErrorf(err.Error() + "; run 'jira-oauth --help' for usage")
+	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: %w", context.Canceled)
+	}
+	fmt.Fprintf(env.Stderr, "jira-oauth: %s\n", oneLine(a.secrets.scrub(err.Error())))
+	return exitCode(err)
+}
+
+// isCobraUsageError reports errors that Cobra returns for argv it cannot
+// route (they do not go through the flag error function).
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command ") ||
+		strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag")
+}
+
+// oneLine folds a message onto one line so each failure is one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}

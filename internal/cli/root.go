@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+)
+
+// secretKeys are the config keys whose values are never printed unless
+// the user asks for them.
+var secretKeys = []string{config.KeyPrivateKey, config.KeySecret, config.KeyRequestTokenSecret}
+
+// newRootCmd builds the command tree for one invocation.
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "jira-oauth",
+		Short: "Link applications to Jira Server / Data Center with OAuth 1.0a (RSA-SHA1)",
+		Long: `jira-oauth links an application to Jira Server / Data Center with OAuth 1.0a
+(RSA-SHA1), as Atlassian's Java tutorial client does, in one binary:
+
+  jira-oauth keygen                 make the key pair for the Application Link
+  jira-oauth requestToken           start the dance; open the URL it prints
+  jira-oauth accessToken CODE       finish it with the verification code
+  jira-oauth request /rest/api/2/myself
+
+Everything is kept in a Java-style config.properties (--config).`,
+		Version:           version(),
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		PersistentPreRunE: a.resolveGlobalFlags,
+	}
+	root.SetVersionTemplate("jira-oauth {{.Version}}\n")
+	flags := root.PersistentFlags()
+	flags.StringVar(&a.configPath, "config", "", "config file (default ./config.properties, or $JIRA_OAUTH_CONFIG)")
+	flags.DurationVar(&a.timeout, "timeout", 30*time.Second, "give up on a Jira call after this long (a Go duration: 10s, 2m)")
+	flags.BoolVarP(&a.verbose, "verbose", "v", false, "show each HTTP exchange and the signature base string on stderr (never secrets)")
+	flags.StringVar(&a.caFile, "ca-file", "", "PEM bundle of extra CA certificates to trust for Jira's TLS certificate (also: ca_file in the config)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageErrorf(fmt.Sprintf("%v; run '%s --help' for usage", err, cmd.CommandPath()))
+	})
+
+	root.AddCommand(
+		newCmdKeygen(a, nil),
+		newCmdRequestToken(a, nil),
+		newCmdAccessToken(a, nil),
+		newCmdRequest(a, nil),
+		newCmdConfig(a),
+		newCmdSandbox(a, nil),
+	)
+	return root
+}
+
+// resolveGlobalFlags applies defaults that depend on the environment and
+// checks the values of the global flags.
+func (a *app) resolveGlobalFlags(cmd *cobra.Command, _ []string) error {
+	if a.configPath == "" {
+		a.configPath = a.env.Getenv("JIRA_OAUTH_CONFIG")
+	}
+	if a.configPath == "" {
+		a.configPath = defaultConfigPath
+	}
+	if a.timeout <= 0 {
+		return usageErrorf(fmt.Sprintf("--timeout must be positive, got %s; for example --timeout 30s", a.timeout))
+	}
+	return nil
+}
+
+// version is the module version and VCS revision the binary was built from.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// exactArgs is cobra.ExactArgs with a message that says what is missing.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+			return usageErrorf(fmt.Sprintf("%s takes %s (got %d arguments); usage: %s", name, what, len(args), cmd.UseLine()))
+		}
+		return nil
+	}
+}
