@@ -1,0 +1,223 @@
+// Command demo runs the whole OAuth 1.0a dance with the real jira-oauth
+// binary against its bundled sandbox provider, in a temporary folder that
+// it removes afterwards: keygen, sandbox, requestToken, approval in the
+// "browser", accessToken, then signed REST calls. `make demo` runs it.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, ".", os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// demo is one run: the folder it works in and the binary it drives.
+type demo struct {
+	dir string
+	bin string
+	out io.Writer
+}
+
+// run does the demo; root is the module root the binary is built from.
+func run(ctx context.Context, root string, out io.Writer) error {
+	dir, err := os.MkdirTemp("", "jira-oauth-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	d := &demo{dir: dir, bin: filepath.Join(dir, "jira-oauth"), out: out}
+
+	d.say("Building jira-oauth into a temporary folder %s", dir)
+	build := exec.CommandContext(ctx, "go", "build", "-o", d.bin, "./cmd/jira-oauth")
+	build.Dir = root
+	build.Stderr = out
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+
+	d.say("1. Make the key pair; the public key goes into Jira's incoming Application Link")
+	if _, err := d.jiraOAuth(ctx, "keygen", "--consumer-key", "jira-oauth-demo"); err != nil {
+		return err
+	}
+
+	d.say("2. Start the sandbox, a local Jira-like provider with that Application Link")
+	baseURL, stopSandbox, err := d.startSandbox(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopSandbox()
+	if _, err := d.jiraOAuth(ctx, "config", "set", "jira_home", baseURL); err != nil {
+		return err
+	}
+
+	d.say("3. Ask for a request token; Jira answers with the URL where the user approves")
+	authorizeURL, err := d.jiraOAuth(ctx, "requestToken")
+	if err != nil {
+		return err
+	}
+
+	d.say("4. Approve in the browser (the demo opens the URL itself); Jira shows a verification code")
+	verifier, err := d.approve(ctx, strings.TrimSpace(authorizeURL))
+	if err != nil {
+		return err
+	}
+	d.say("   verification code: %s", verifier)
+
+	d.say("5. Exchange the request token and the code for an access token")
+	if _, err := d.jiraOAuth(ctx, "accessToken", verifier); err != nil {
+		return err
+	}
+
+	d.say("6. Make signed REST calls")
+	if _, err := d.jiraOAuth(ctx, "request", "/rest/api/2/myself"); err != nil {
+		return err
+	}
+	if _, err := d.jiraOAuth(ctx, "request", "-d", `{"body":"Built and tested by CI (jira-oauth demo)"}`, "/rest/api/2/issue/DEMO-1/comment"); err != nil {
+		return err
+	}
+
+	d.say("7. What config.properties holds now (secrets hidden)")
+	if _, err := d.jiraOAuth(ctx, "config", "list"); err != nil {
+		return err
+	}
+	stopSandbox()
+	d.say("Done. The temporary folder is removed; nothing is left behind.")
+	return nil
+}
+
+// say prints a step heading.
+func (d *demo) say(format string, args ...any) {
+	fmt.Fprintf(d.out, "\n"+format+"\n", args...)
+}
+
+// jiraOAuth runs the binary in the demo folder, echoes the command and its
+// output, and returns its stdout.
+func (d *demo) jiraOAuth(ctx context.Context, args ...string) (string, error) {
+	fmt.Fprintf(d.out, "$ jira-oauth %s\n", strings.Join(quoteArgs(args), " "))
+	var stdout bytes.Buffer
+	cmd := exec.CommandContext(ctx, d.bin, args...)
+	cmd.Dir = d.dir
+	cmd.Env = append(os.Environ(), "JIRA_OAUTH_CONFIG=")
+	cmd.Stdout = io.MultiWriter(&stdout, d.out)
+	cmd.Stderr = d.out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("jira-oauth %s: %w", args[0], err)
+	}
+	return stdout.String(), nil
+}
+
+// startSandbox starts `jira-oauth sandbox --auto-approve` and returns the
+// URL it prints and a function that stops it.
+func (d *demo) startSandbox(ctx context.Context) (string, func(), error) {
+	fmt.Fprintln(d.out, "$ jira-oauth sandbox --auto-approve &")
+	cmd := exec.CommandContext(ctx, d.bin, "sandbox", "--auto-approve")
+	cmd.Dir = d.dir
+	cmd.Stderr = prefixWriter{w: d.out, prefix: "  [sandbox] "}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(os.Interrupt)
+			done := make(chan struct{})
+			go func() { _ = cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+			}
+		})
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		stop()
+		return "", nil, fmt.Errorf("sandbox did not print its URL: %w", err)
+	}
+	return strings.TrimSpace(line), stop, nil
+}
+
+var verifierPattern = regexp.MustCompile(`id="oauth-verifier"[^>]*>([^<]+)<`)
+
+// approve opens the authorize URL as a browser would; the sandbox runs
+// with --auto-approve, so the page shows the verification code at once.
+func (d *demo) approve(ctx context.Context, authorizeURL string) (string, error) {
+	fmt.Fprintf(d.out, "  GET %s\n", authorizeURL)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authorizeURL, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", err
+	}
+	m := verifierPattern.FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return "", errors.New("the approval page showed no verification code")
+	}
+	return string(m[1]), nil
+}
+
+// quoteArgs quotes arguments the way a user would type them.
+func quoteArgs(args []string) []string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		if strings.ContainsAny(a, " \"{}") {
+			a = "'" + a + "'"
+		}
+		quoted[i] = a
+	}
+	return quoted
+}
+
+// prefixWriter indents another process's log lines.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	lines := strings.SplitAfter(string(b), "\n")
+	var buf strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			buf.WriteString(p.prefix + l)
+		}
+	}
+	if _, err := io.WriteString(p.w, buf.String()); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}

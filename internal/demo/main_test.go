@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer is a bytes.Buffer safe for the demo's concurrent writers
+// (its own steps and the sandbox's log).
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestDemo runs `make demo` end to end: the real binary, the real sandbox
+// process, real HTTP. It checks each step's visible result and that the
+// temporary folder is gone afterwards.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "jira-oauth-demo-*"))
+
+	var out lockedBuffer
+	if err := run(ctx, filepath.Join("..", ".."), &out); err != nil {
+		t.Fatalf("demo failed: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"-----BEGIN PUBLIC KEY-----",
+		"a LOCAL TEST provider, not Jira",
+		"/plugins/servlet/oauth/authorize?oauth_token=",
+		"Access token saved in config.properties",
+		`"name": "admin"`,
+		`"body": "Built and tested by CI (jira-oauth demo)"`,
+		"private_key=(hidden",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("demo output lacks %q\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "BEGIN PRIVATE KEY") {
+		t.Errorf("demo output shows a private key")
+	}
+	after, _ := filepath.Glob(filepath.Join(os.TempDir(), "jira-oauth-demo-*"))
+	if len(after) > len(before) {
+		t.Errorf("demo left temporary folders behind: %v (before: %v)", after, before)
+	}
+}
