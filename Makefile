@@ -1,0 +1,57 @@
+# jira-oauth: the same targets run on a developer's machine and in CI.
+
+GO            ?= go
+STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME      ?= 10s
+BIN           := bin/jira-oauth
+
+.PHONY: all build demo test test-short fmt-check vet lint fuzz bench ci clean
+
+all: build
+
+## build: the jira-oauth binary in bin/
+build:
+	$(GO) build -o $(BIN) ./cmd/jira-oauth
+
+## demo: the whole OAuth dance against the bundled sandbox, in a temporary folder
+demo:
+	$(GO) run ./internal/demo
+
+## test: every test, with the race detector
+test:
+	$(GO) test -race -count=1 ./...
+
+## test-short: the tests without the race detector, for a quick loop
+test-short:
+	$(GO) test ./...
+
+## fmt-check: fail if gofmt would change a file
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+## lint: staticcheck, pinned
+lint:
+	$(GO) run $(STATICCHECK) ./...
+
+## fuzz: each fuzz target for FUZZTIME
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+## bench: the benchmarks (signing, a whole request)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## ci: what .ci/run runs
+ci: fmt-check vet lint test
+
+clean:
+	rm -rf bin
