@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/pem"
 	"errors"
 	"flag"
 	"net/http/httptest"
@@ -29,8 +30,13 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// providerKey is where Setup stores the script's own jiratest provider.
-type providerKey struct{}
+// providersKey is where Setup stores the script's own jiratest providers;
+// the first is the one at $JIRA.
+type providersKey struct{}
+
+// proxiedBaseURL is the base URL the provider at $JIRA_PROXIED believes it
+// has, as a Jira behind a reverse proxy whose jira_home points elsewhere.
+const proxiedBaseURL = "https://jira.example.com/jira"
 
 // TestScripts runs testdata/script/*.txtar: each script gets a fresh
 // Jira-like provider, whose URL is in $JIRA.
@@ -41,54 +47,95 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *update,
 		RequireUniqueNames:  true,
 		RequireExplicitExec: false,
-		Setup: func(env *testscript.Env) error {
-			provider := jiratest.New(jiratest.Options{})
-			server := httptest.NewServer(provider)
-			env.Defer(server.Close)
-			env.Setenv("JIRA", server.URL)
-			env.Values[providerKey{}] = provider
-			return nil
-		},
+		Setup:               setupProviders,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"applink":   cmdAppLink,
-			"approve":   cmdApprove,
-			"exits":     cmdExits,
-			"advance":   cmdAdvance,
-			"nosecrets": cmdNoSecrets,
+			"applink":     cmdAppLink,
+			"approve":     cmdApprove,
+			"approve-tls": cmdApproveTLS,
+			"exits":       cmdExits,
+			"advance":     cmdAdvance,
+			"age":         cmdAge,
+			"expand":      cmdExpand,
+			"nosecrets":   cmdNoSecrets,
 		},
 	})
 }
 
-func provider(ts *testscript.TestScript) *jiratest.Provider {
-	return ts.Value(providerKey{}).(*jiratest.Provider)
+// setupProviders gives each script its own Jira-like providers:
+//
+//	$JIRA          plain HTTP ($JIRA_JAVA: the same, escaped as Java stores it)
+//	$JIRA_TLS      HTTPS with a certificate from a test CA ($WORK/jira-ca.pem)
+//	$JIRA_PROXIED  a Jira whose Base URL is proxiedBaseURL, not the URL used
+func setupProviders(env *testscript.Env) error {
+	var providers []*jiratest.Provider
+	start := func(opts jiratest.Options, tlsServer bool) *httptest.Server {
+		p := jiratest.New(opts)
+		providers = append(providers, p)
+		var server *httptest.Server
+		if tlsServer {
+			server = httptest.NewTLSServer(p)
+		} else {
+			server = httptest.NewServer(p)
+		}
+		env.Defer(server.Close)
+		return server
+	}
+	plain := start(jiratest.Options{}, false)
+	env.Setenv("JIRA", plain.URL)
+	env.Setenv("JIRA_JAVA", strings.ReplaceAll(plain.URL, ":", `\:`))
+	tlsServer := start(jiratest.Options{}, true)
+	env.Setenv("JIRA_TLS", tlsServer.URL)
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsServer.Certificate().Raw})
+	if err := os.WriteFile(filepath.Join(env.WorkDir, "jira-ca.pem"), caPEM, 0o644); err != nil {
+		return err
+	}
+	env.Setenv("JIRA_PROXIED", start(jiratest.Options{BaseURL: proxiedBaseURL}, false).URL)
+	env.Values[providersKey{}] = providers
+	return nil
 }
 
-// applink CONSUMER_KEY PEM_FILE registers an incoming Application Link,
-// as a Jira admin would.
+// provider is the script's provider at $JIRA.
+func provider(ts *testscript.TestScript) *jiratest.Provider {
+	return ts.Value(providersKey{}).([]*jiratest.Provider)[0]
+}
+
+// applink CONSUMER_KEY PEM_FILE registers an incoming Application Link
+// on every provider of the script, as a Jira admin would.
 func cmdAppLink(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: applink CONSUMER_KEY PUBLIC_KEY_PEM")
 	}
 	pub, err := keys.ParsePublic([]byte(ts.ReadFile(args[1])))
 	ts.Check(err)
-	provider(ts).AddConsumer(args[0], "script link", pub)
+	for _, p := range ts.Value(providersKey{}).([]*jiratest.Provider) {
+		p.AddConsumer(args[0], "script link", pub)
+	}
 }
 
 // approve [deny] approves (or denies) the request token saved in
 // config.properties, as the user in the browser would, and puts the
-// verification code in $VERIFIER.
+// verification code in $VERIFIER and the token in $REQUEST_TOKEN.
 func cmdApprove(ts *testscript.TestScript, neg bool, args []string) {
+	approveOn(ts, neg, args, provider(ts))
+}
+
+// approve-tls is approve on the provider at $JIRA_TLS.
+func cmdApproveTLS(ts *testscript.TestScript, neg bool, args []string) {
+	approveOn(ts, neg, args, ts.Value(providersKey{}).([]*jiratest.Provider)[1])
+}
+
+func approveOn(ts *testscript.TestScript, neg bool, args []string, p *jiratest.Provider) {
 	cfg, err := config.Load(ts.MkAbs("config.properties"))
 	ts.Check(err)
 	token := cfg.Get(config.KeyRequestToken)
 	if len(args) == 1 && args[0] == "deny" {
-		err := provider(ts).Deny(token)
+		err := p.Deny(token)
 		if neg != (err != nil) {
 			ts.Fatalf("deny %s: %v", token, err)
 		}
 		return
 	}
-	verifier, err := provider(ts).Approve(token)
+	verifier, err := p.Approve(token)
 	if neg {
 		if err == nil {
 			ts.Fatalf("approve succeeded; want an error")
@@ -97,6 +144,7 @@ func cmdApprove(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Check(err)
 	ts.Setenv("VERIFIER", verifier)
+	ts.Setenv("REQUEST_TOKEN", token)
 }
 
 // advance DURATION moves the provider's clock (token expiry, clock skew).
@@ -107,6 +155,27 @@ func cmdAdvance(ts *testscript.TestScript, neg bool, args []string) {
 	d, err := time.ParseDuration(args[0])
 	ts.Check(err)
 	provider(ts).Advance(d)
+}
+
+// age DURATION makes the provider's tokens older, as if time had passed on
+// both sides (no clock skew).
+func cmdAge(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: age DURATION")
+	}
+	d, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	provider(ts).AgeTokens(d)
+}
+
+// expand FILE replaces $VARIABLES in FILE with their values, for
+// fixtures that must hold the script's provider URL.
+func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: expand FILE")
+	}
+	path := ts.MkAbs(args[0])
+	ts.Check(os.WriteFile(path, []byte(os.Expand(ts.ReadFile(args[0]), ts.Getenv)), 0o600))
 }
 
 // exits CODE COMMAND [ARGS...] runs a command and checks its exact exit

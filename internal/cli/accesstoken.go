@@ -43,8 +43,15 @@ token secret), when the token expires and the session handle.`,
 	return cmd
 }
 
+// deniedVerifier is what Jira puts in oauth_verifier when the user denies
+// access (it is not a secret, and exchanging it cannot succeed).
+const deniedVerifier = "denied"
+
 func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 	a := opts.app
+	if opts.Verifier == deniedVerifier {
+		return errors.New("access token: the verification code is \"denied\": the user denied access on Jira's authorize page; run 'jira-oauth requestToken' again and approve")
+	}
 	a.secrets.add(opts.Verifier)
 	cfg, err := a.loadConfig()
 	if err != nil {

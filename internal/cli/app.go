@@ -88,17 +88,20 @@ func (a *app) httpClient(cfg *config.File) (*http.Client, error) {
 	transport := a.env.Transport
 	if transport == nil {
 		base := http.DefaultTransport.(*http.Transport).Clone()
-		caFile, source := a.caFile, "--ca-file"
+		caFile, fromConfig := a.caFile, false
 		if caFile == "" && cfg != nil {
-			caFile, source = cfg.Get(config.KeyCAFile), config.KeyCAFile+" in "+cfg.Path()
+			caFile, fromConfig = cfg.Get(config.KeyCAFile), true
 			if caFile != "" && !filepath.IsAbs(caFile) {
 				caFile = filepath.Join(filepath.Dir(cfg.Path()), caFile)
 			}
 		}
 		if caFile != "" {
 			pool, err := certPool(caFile)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", source, err)
+			switch {
+			case err != nil && fromConfig:
+				return nil, &config.Error{Path: cfg.Path(), Key: config.KeyCAFile, Err: err}
+			case err != nil:
+				return nil, usageErrorf("--ca-file: " + err.Error())
 			}
 			base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 		}

@@ -99,6 +99,9 @@ func runKeygen(opts *keygenOptions) error {
 
 	// Save the private key first: a public key file without its private
 	// key would be worse than none.
+	if err := os.MkdirAll(filepath.Dir(cfg.Path()), 0o700); err != nil {
+		return fmt.Errorf("keygen: %w", err)
+	}
 	if err := cfg.Save(); err != nil {
 		return fmt.Errorf("keygen: %w", err)
 	}

@@ -236,3 +236,17 @@ func (p *Provider) logRequest(r *http.Request, rw *recorder) {
 	}
 	p.opts.Logf("jiratest: %s -> %d", line, rw.status)
 }
+
+// AgeTokens makes every token issued so far d older, as if d had passed on
+// both sides without clock skew (Advance moves only the provider's clock,
+// which also makes the client's timestamps look stale).
+func (p *Provider) AgeTokens(d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, t := range p.requestTokens {
+		t.issued = t.issued.Add(-d)
+	}
+	for _, t := range p.accessTokens {
+		t.issued = t.issued.Add(-d)
+	}
+}

@@ -40,6 +40,22 @@ func TestAccessTokenStates(t *testing.T) {
 			e.p.Advance(10*time.Minute + time.Second)
 			return v
 		}, 401, "token_expired"},
+		{"aged without clock skew", func(t *testing.T, e *env, rt string) string {
+			v, err := e.p.Approve(rt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.p.AgeTokens(10*time.Minute + time.Second)
+			return v
+		}, 401, "token_expired"},
+		{"aged just in time", func(t *testing.T, e *env, rt string) string {
+			v, err := e.p.Approve(rt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.p.AgeTokens(10 * time.Minute)
+			return v
+		}, 200, ""},
 		{"just in time", func(t *testing.T, e *env, rt string) string {
 			v, err := e.p.Approve(rt)
 			if err != nil {
