@@ -4,12 +4,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"flag"
+	"net"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -66,6 +68,7 @@ func TestScripts(t *testing.T) {
 //	$JIRA          plain HTTP ($JIRA_JAVA: the same, escaped as Java stores it)
 //	$JIRA_TLS      HTTPS with a certificate from a test CA ($WORK/jira-ca.pem)
 //	$JIRA_PROXIED  a Jira whose Base URL is proxiedBaseURL, not the URL used
+//	$JIRA_SILENT   accepts connections and never answers (timeouts)
 func setupProviders(env *testscript.Env) error {
 	var providers []*jiratest.Provider
 	start := func(opts jiratest.Options, tlsServer bool) *httptest.Server {
@@ -90,8 +93,44 @@ func setupProviders(env *testscript.Env) error {
 		return err
 	}
 	env.Setenv("JIRA_PROXIED", start(jiratest.Options{BaseURL: proxiedBaseURL}, false).URL)
+	silent, err := silentServer(env)
+	if err != nil {
+		return err
+	}
+	env.Setenv("JIRA_SILENT", silent)
 	env.Values[providersKey{}] = providers
 	return nil
+}
+
+// silentServer listens on loopback, accepts connections and never
+// answers, until the script ends. It returns its http:// URL.
+func silentServer(env *testscript.Env) (string, error) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, conn)
+			mu.Unlock()
+		}
+	}()
+	env.Defer(func() {
+		listener.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + listener.Addr().String(), nil
 }
 
 // provider is the script's provider at $JIRA.
