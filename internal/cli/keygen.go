@@ -106,7 +106,7 @@ func runKeygen(opts *keygenOptions) error {
 		return fmt.Errorf("keygen: %w", err)
 	}
 	pubPath := filepath.Join(filepath.Dir(cfg.Path()), publicKeyFile)
-	if err := writeFileAtomic(pubPath, publicPEM, 0o644); err != nil {
+	if err := config.WriteFileAtomic(pubPath, publicPEM, 0o644); err != nil {
 		return fmt.Errorf("keygen: private key saved in %s, but writing the public key failed: %w; copy it from stdout", cfg.Path(), err)
 	}
 
@@ -123,30 +123,4 @@ Next: in Jira, Administration > Applications > Application links, create an inco
 link with consumer key %s and paste the public key above; then run 'jira-oauth requestToken'.
 `, opts.Bits, cfg.Path(), pubPath, keys.Fingerprint(&key.PublicKey), consumerKey)
 	return nil
-}
-
-// writeFileAtomic writes data to path through a temporary file in the
-// same folder and a rename, so readers see the old file or the new one.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -53,15 +53,22 @@ func (f *File) Save() error {
 	if resolved, err := filepath.EvalSymlinks(target); err == nil {
 		target = resolved
 	}
-	if err := writeAtomic(target, f.Bytes(), f.write); err != nil {
+	if err := writeAtomic(target, f.Bytes(), 0o600, f.write); err != nil {
 		return &Error{Path: f.path, Err: fmt.Errorf("save: %w", err)}
 	}
 	return nil
 }
 
-func writeAtomic(path string, data []byte, write func(io.Writer, []byte) error) (err error) {
+// WriteFileAtomic writes data to path as Save writes the config: through a
+// temporary file in the same folder, synced and renamed over path, so a
+// reader sees the old file or the new one, never a part.
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	return writeAtomic(path, data, perm, nil)
+}
+
+func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Writer, []byte) error) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".config.properties-*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}
@@ -71,7 +78,7 @@ func writeAtomic(path string, data []byte, write func(io.Writer, []byte) error) 
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err := tmp.Chmod(0o600); err != nil {
+	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
 	if write == nil {

@@ -209,3 +209,33 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("Load(ok): got %v, a=%q; want a=1", err, f.Get("a"))
 	}
 }
+
+func TestWriteFileAtomic(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "jira_publickey.pem")
+	for _, content := range []string{"first\n", "second, replacing it\n"} {
+		if err := WriteFileAtomic(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != content {
+			t.Errorf("content: got %q; want %q", got, content)
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o644 {
+			t.Errorf("mode: got %v; want 0644", fi.Mode().Perm())
+		}
+		checkOnly(t, dir, "jira_publickey.pem")
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x.pem"), []byte("x"), 0o644); err == nil {
+		t.Errorf("writing into a missing folder succeeded; want an error")
+	}
+	checkOnly(t, dir, "jira_publickey.pem")
+}
