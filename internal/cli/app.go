@@ -82,8 +82,7 @@ func (a *app) oauthClient(cfg *config.File) (*oauth.Client, error) {
 
 // httpClient returns an HTTP client with the --timeout, trusting the
 // system roots plus the PEM bundle of --ca-file (or ca_file in cfg).
-// Redirects are not followed: a signature covers one URL, and a redirect
-// from Jira almost always means jira_home is not Jira's base URL.
+// (oauth.Client never follows redirects: a signature covers one URL.)
 func (a *app) httpClient(cfg *config.File) (*http.Client, error) {
 	transport := a.env.Transport
 	if transport == nil {
@@ -107,13 +106,7 @@ func (a *app) httpClient(cfg *config.File) (*http.Client, error) {
 		}
 		transport = base
 	}
-	return &http.Client{
-		Transport: transport,
-		Timeout:   a.timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}, nil
+	return &http.Client{Transport: transport, Timeout: a.timeout}, nil
 }
 
 // certPool returns the system roots plus the certificates in the PEM file.

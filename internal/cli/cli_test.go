@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -94,7 +96,6 @@ func TestExitCode(t *testing.T) {
 	}{
 		{"nil", nil, ExitOK},
 		{"plain", errors.New("boom"), ExitFailure},
-		{"status", &statusError{msg: "404"}, ExitFailure},
 		{"usage", usageErrorf("bad flag"), ExitUsage},
 		{"config", fmt.Errorf("x: %w", &config.Error{Path: "c", Key: "jira_home", Err: errors.New("is not set")}), ExitConfig},
 		{"problem", fmt.Errorf("x: %w", &oauth.ProblemError{Op: "request token", Problem: "signature_invalid"}), ExitOAuth},
@@ -248,5 +249,46 @@ func TestReadData(t *testing.T) {
 	big := strings.NewReader(strings.Repeat("x", maxRequestBody+1))
 	if _, err := readData("-", big); err == nil {
 		t.Errorf("readData accepted a body over %d bytes", maxRequestBody)
+	}
+}
+
+// roundTripFunc stubs the HTTP transport (Env.Transport).
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestRequestRedirectIsNotFollowed(t *testing.T) {
+	t.Parallel()
+	configPath := filepath.Join(t.TempDir(), "config.properties")
+	if _, stderr, code := runArgs(t, []string{"--config", configPath, "keygen", "--consumer-key", "k", "--jira-home", "http://jira.test"}, Env{}); code != ExitOK {
+		t.Fatalf("keygen: %d %s", code, stderr)
+	}
+	if _, stderr, code := runArgs(t, []string{"--config", configPath, "config", "set", "access_token", "tok"}, Env{}); code != ExitOK {
+		t.Fatalf("config set: %d %s", code, stderr)
+	}
+	var calls int
+	env := Env{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "OAuth ") {
+			t.Errorf("request not signed: Authorization = %q", r.Header.Get("Authorization"))
+		}
+		return &http.Response{
+			StatusCode: http.StatusFound,
+			Status:     "302 Found",
+			Header:     http.Header{"Location": {"https://jira.test/rest/api/2/myself"}},
+			Body:       io.NopCloser(strings.NewReader("")),
+			Request:    r,
+		}, nil
+	})}
+	stdout, stderr, code := runArgs(t, []string{"--config", configPath, "request", "/rest/api/2/myself"}, env)
+	if code != ExitFailure {
+		t.Errorf("exit code %d; want %d", code, ExitFailure)
+	}
+	if calls != 1 {
+		t.Errorf("%d HTTP calls; want 1 (redirects are not followed)", calls)
+	}
+	want := "jira-oauth: request: Jira answered 302 Found for GET http://jira.test/rest/api/2/myself, redirecting to https://jira.test/rest/api/2/myself: signed requests cannot follow redirects; if Jira moved (http to https, another host), set jira_home to its base URL\n"
+	if stderr != want || stdout != "" {
+		t.Errorf("stdout %q, stderr %q\nwant stderr %q", stdout, stderr, want)
 	}
 }

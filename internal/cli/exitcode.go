@@ -27,12 +27,6 @@ func (e *usageError) Error() string { return e.msg }
 
 func usageErrorf(msg string) error { return &usageError{msg: msg} }
 
-// statusError reports a failure whose explanation was already printed (the
-// body of a non-2xx answer, say); Main prints only its one-line summary.
-type statusError struct{ msg string }
-
-func (e *statusError) Error() string { return e.msg }
-
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {
 	var (

@@ -122,7 +122,11 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &statusError{msg: fmt.Sprintf("request: Jira answered %s for %s %s", resp.Status, method, target.Redacted())}
+		msg := fmt.Sprintf("request: Jira answered %s for %s %s", resp.Status, method, target.Redacted())
+		if location := resp.Header.Get("Location"); resp.StatusCode < 400 && location != "" {
+			msg += fmt.Sprintf(", redirecting to %s: signed requests cannot follow redirects; if Jira moved (http to https, another host), set jira_home to its base URL", location)
+		}
+		return errors.New(msg)
 	}
 	return nil
 }
