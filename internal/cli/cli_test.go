@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -290,5 +291,39 @@ func TestRequestRedirectIsNotFollowed(t *testing.T) {
 	want := "jira-oauth: request: Jira answered 302 Found for GET http://jira.test/rest/api/2/myself, redirecting to https://jira.test/rest/api/2/myself: signed requests cannot follow redirects; if Jira moved (http to https, another host), set jira_home to its base URL\n"
 	if stderr != want || stdout != "" {
 		t.Errorf("stdout %q, stderr %q\nwant stderr %q", stdout, stderr, want)
+	}
+}
+
+func TestInterrupted(t *testing.T) {
+	t.Parallel()
+	configPath := filepath.Join(t.TempDir(), "config.properties")
+	if _, stderr, code := runArgs(t, []string{"--config", configPath, "keygen", "--consumer-key", "k", "--jira-home", "http://jira.test"}, Env{}); code != ExitOK {
+		t.Fatalf("keygen: %d %s", code, stderr)
+	}
+	before, err := os.ReadFile(configPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	env := Env{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		cancel() // the user presses Ctrl-C while Jira thinks
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	})}
+	var out, errOut bytes.Buffer
+	env.Stdout, env.Stderr = &out, &errOut
+	code := Main(ctx, []string{"--config", configPath, "requestToken"}, env)
+	if code != ExitInterrupted {
+		t.Errorf("exit code %d; want %d", code, ExitInterrupted)
+	}
+	if got, want := errOut.String(), "jira-oauth: interrupted; nothing was saved: context canceled\n"; got != want {
+		t.Errorf("stderr = %q; want %q", got, want)
+	}
+	after, err := os.ReadFile(configPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Errorf("config changed by an interrupted requestToken")
 	}
 }

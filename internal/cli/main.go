@@ -64,7 +64,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = usageErrorf(err.Error() + "; run 'jira-oauth --help' for usage")
 	}
 	if ctx.Err() != nil {
-		err = fmt.Errorf("interrupted: %w", context.Canceled)
+		// Whatever failed, it failed because the user stopped it.
+		err = fmt.Errorf("interrupted; nothing was saved: %w", context.Canceled)
 	}
 	fmt.Fprintf(env.Stderr, "jira-oauth: %s\n", oneLine(a.secrets.scrub(err.Error())))
 	return exitCode(err)
