@@ -50,8 +50,9 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## ci: what .ci/run runs
+## ci: what .ci/run runs (fuzzing briefly: 5s a target)
 ci: fmt-check vet lint test
+	$(MAKE) fuzz FUZZTIME=5s
 
 clean:
 	rm -rf bin
