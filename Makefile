@@ -27,7 +27,7 @@ test-short:
 
 ## fmt-check: fail if gofmt would change a file
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); \
+	@out=$$(gofmt -l .) || exit 1; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:

@@ -1,6 +1,6 @@
 module github.com/jira-oauth/jira-oauth
 
-go 1.26.8
+go 1.26
 
 require (
 	github.com/dghubble/oauth1 v0.7.3

@@ -19,5 +19,8 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first Ctrl-C cancels ctx and the command winds down; restoring
+	// the default handling lets a second one end the process at once.
+	context.AfterFunc(ctx, stop)
 	return cli.Main(ctx, os.Args[1:], cli.OSEnv())
 }

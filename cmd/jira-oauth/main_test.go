@@ -4,6 +4,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"flag"
+	"io"
+	"log"
+	"fmt"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -50,6 +53,13 @@ func TestScripts(t *testing.T) {
 		RequireUniqueNames:  true,
 		RequireExplicitExec: false,
 		Setup:               setupProviders,
+		Condition: func(cond string) (bool, error) {
+			// [requirejava]: CI wants the JVM checks to run, not skip.
+			if cond == "requirejava" {
+				return os.Getenv("JIRA_OAUTH_REQUIRE_JAVA") != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"applink":     cmdAppLink,
 			"approve":     cmdApprove,
@@ -58,6 +68,7 @@ func TestScripts(t *testing.T) {
 			"advance":     cmdAdvance,
 			"age":         cmdAge,
 			"expand":      cmdExpand,
+			"waitsilent":  cmdWaitSilent,
 			"nosecrets":   cmdNoSecrets,
 		},
 	})
@@ -76,7 +87,10 @@ func setupProviders(env *testscript.Env) error {
 		providers = append(providers, p)
 		var server *httptest.Server
 		if tlsServer {
-			server = httptest.NewTLSServer(p)
+			server = httptest.NewUnstartedServer(p)
+			// The untrusted-certificate script makes handshakes fail on purpose.
+			server.Config.ErrorLog = log.New(io.Discard, "", 0)
+			server.StartTLS()
 		} else {
 			server = httptest.NewServer(p)
 		}
@@ -102,6 +116,16 @@ func setupProviders(env *testscript.Env) error {
 	return nil
 }
 
+// silent is a server that accepts connections and never answers.
+type silent struct {
+	mu    sync.Mutex
+	conns []net.Conn
+	cond  *sync.Cond
+}
+
+// silentKey is where Setup stores the script's *silent.
+type silentKey struct{}
+
 // silentServer listens on loopback, accepts connections and never
 // answers, until the script ends. It returns its http:// URL.
 func silentServer(env *testscript.Env) (string, error) {
@@ -109,28 +133,56 @@ func silentServer(env *testscript.Env) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var mu sync.Mutex
-	var conns []net.Conn
+	s := &silent{}
+	s.cond = sync.NewCond(&s.mu)
 	go func() {
 		for {
 			conn, err := listener.Accept()
 			if err != nil {
 				return
 			}
-			mu.Lock()
-			conns = append(conns, conn)
-			mu.Unlock()
+			s.mu.Lock()
+			s.conns = append(s.conns, conn)
+			s.cond.Broadcast()
+			s.mu.Unlock()
 		}
 	}()
 	env.Defer(func() {
 		listener.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, c := range s.conns {
 			c.Close()
 		}
 	})
+	env.Values[silentKey{}] = s
 	return "http://" + listener.Addr().String(), nil
+}
+
+// waitsilent N waits until $JIRA_SILENT has accepted N connections, so a
+// script knows a background command is in the middle of its call.
+func cmdWaitSilent(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitsilent N")
+	}
+	n, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	s := ts.Value(silentKey{}).(*silent)
+	deadline := time.AfterFunc(30*time.Second, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.cond.Broadcast()
+	})
+	defer deadline.Stop()
+	start := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.conns) < n {
+		if time.Since(start) >= 30*time.Second {
+			ts.Fatalf("no connection to $JIRA_SILENT after 30s")
+		}
+		s.cond.Wait()
+	}
 }
 
 // provider is the script's provider at $JIRA.

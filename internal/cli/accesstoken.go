@@ -59,8 +59,7 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 	}
 	requestToken := cfg.Get(config.KeyRequestToken)
 	if requestToken == "" {
-		return &config.Error{Path: cfg.Path(), Key: config.KeyRequestToken,
-			Err: errors.New("is not set: run 'jira-oauth requestToken' and approve the URL it prints first")}
+		return &config.Error{Path: cfg.Path(), Key: config.KeyRequestToken, Err: config.ErrNotSet}
 	}
 	client, err := a.oauthClient(cfg)
 	if err != nil {
@@ -77,14 +76,14 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 	cfg.Delete(config.KeyRequestToken)
 	cfg.Delete(config.KeyRequestTokenSecret)
 	cfg.Delete(config.KeyRequestTokenIssuedAt)
-	if err := cfg.Save(); err != nil {
+	if err := a.save(cmd.Context(), cfg); err != nil {
 		return fmt.Errorf("access token: %w", err)
 	}
 	expiry := "no expiry given by Jira"
 	if creds.ExpiresIn > 0 {
 		expiry = "expires " + issued.Add(creds.ExpiresIn).UTC().Format(time.DateOnly)
 	}
-	fmt.Fprintf(a.stderr(), "Access token saved in %s (%s). Try: jira-oauth request /rest/api/2/myself\n", cfg.Path(), expiry)
+	fmt.Fprintf(a.stderr(), "Access token saved in %s (%s). Try: %s\n", cfg.Path(), expiry, config.Command(cfg.Path(), "request /rest/api/2/myself"))
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -49,6 +50,15 @@ func (a *app) rememberSecrets(cfg *config.File) {
 	for _, key := range secretKeys {
 		a.secrets.add(cfg.Get(key))
 	}
+}
+
+// save writes cfg unless the user interrupted the command: a Ctrl-C must
+// not be followed by a changed config.
+func (a *app) save(ctx context.Context, cfg *config.File) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return cfg.Save()
 }
 
 // oauthClient builds the signing client for the link described by cfg.

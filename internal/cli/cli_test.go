@@ -239,17 +239,25 @@ func TestWriteBody(t *testing.T) {
 
 func TestReadData(t *testing.T) {
 	t.Parallel()
-	got, err := readData("-", strings.NewReader("from stdin"))
+	got, err := readData(context.Background(), "-", strings.NewReader("from stdin"))
 	if err != nil || string(got) != "from stdin" {
 		t.Errorf("readData(-) = %q, %v", got, err)
 	}
-	got, err = readData(`{"a":1}`, nil)
+	got, err = readData(context.Background(), `{"a":1}`, nil)
 	if err != nil || string(got) != `{"a":1}` {
 		t.Errorf("readData(text) = %q, %v", got, err)
 	}
 	big := strings.NewReader(strings.Repeat("x", maxRequestBody+1))
-	if _, err := readData("-", big); err == nil {
+	if _, err := readData(context.Background(), "-", big); err == nil {
 		t.Errorf("readData accepted a body over %d bytes", maxRequestBody)
+	}
+	// Ctrl-C while waiting for stdin that never ends.
+	ctx, cancel := context.WithCancel(context.Background())
+	blocked, w := io.Pipe()
+	defer w.Close()
+	cancel()
+	if _, err := readData(ctx, "-", blocked); !errors.Is(err, context.Canceled) {
+		t.Errorf("readData on a canceled context: %v; want context.Canceled", err)
 	}
 }
 

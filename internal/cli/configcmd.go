@@ -66,7 +66,7 @@ func newCmdConfigSet(a *app) *cobra.Command {
 			if err := checkValue(cfg, key); err != nil {
 				return err
 			}
-			return cfg.Save()
+			return a.save(cmd.Context(), cfg)
 		},
 	}
 }

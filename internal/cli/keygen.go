@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,7 +44,7 @@ Application Link. An existing key is only replaced with --force.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return runKeygen(opts)
+			return runKeygen(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().IntVar(&opts.Bits, "bits", 2048, "key size: 2048, 3072 or 4096")
@@ -53,7 +54,7 @@ Application Link. An existing key is only replaced with --force.`,
 	return cmd
 }
 
-func runKeygen(opts *keygenOptions) error {
+func runKeygen(ctx context.Context, opts *keygenOptions) error {
 	a := opts.app
 	switch opts.Bits {
 	case 2048, 3072, 4096:
@@ -70,7 +71,7 @@ func runKeygen(opts *keygenOptions) error {
 	a.rememberSecrets(cfg)
 	if cfg.Get(config.KeyPrivateKey) != "" && !opts.Force {
 		return &config.Error{Path: cfg.Path(), Key: config.KeyPrivateKey,
-			Err: errors.New("is already set; keep it, or run 'jira-oauth keygen --force' to replace it (then update the Application Link)")}
+			Err: fmt.Errorf("is already set; keep it, or run '%s' to replace it (then update the Application Link)", config.Command(cfg.Path(), "keygen --force"))}
 	}
 	if opts.ConsumerKey != "" {
 		cfg.Set(config.KeyConsumerKey, opts.ConsumerKey)
@@ -97,21 +98,21 @@ func runKeygen(opts *keygenOptions) error {
 	}
 	cfg.Set(config.KeyPrivateKey, encoded)
 
-	// Save the private key first: a public key file without its private
-	// key would be worse than none.
+	// Save the private key first, then show the public key, then write
+	// it beside the config: whatever fails, the user never holds a public
+	// key whose private key was not saved, nor loses the public key.
 	if err := os.MkdirAll(filepath.Dir(cfg.Path()), 0o700); err != nil {
 		return fmt.Errorf("keygen: %w", err)
 	}
-	if err := cfg.Save(); err != nil {
+	if err := a.save(ctx, cfg); err != nil {
 		return fmt.Errorf("keygen: %w", err)
+	}
+	if _, err := a.stdout().Write(publicPEM); err != nil {
+		return err
 	}
 	pubPath := filepath.Join(filepath.Dir(cfg.Path()), publicKeyFile)
 	if err := config.WriteFileAtomic(pubPath, publicPEM, 0o644); err != nil {
-		return fmt.Errorf("keygen: private key saved in %s, but writing the public key failed: %w; copy it from stdout", cfg.Path(), err)
-	}
-
-	if _, err := a.stdout().Write(publicPEM); err != nil {
-		return err
+		return fmt.Errorf("keygen: the private key is saved in %s, but writing %s failed (%w): copy the public key printed above", cfg.Path(), pubPath, err)
 	}
 	consumerKey := cfg.Get(config.KeyConsumerKey)
 	if consumerKey == "" {
@@ -120,7 +121,7 @@ func runKeygen(opts *keygenOptions) error {
 	fmt.Fprintf(a.stderr(), `Saved a %d-bit private key in %s (private_key) and the public key in %s.
 Public key fingerprint: %s
 Next: in Jira, Administration > Applications > Application links, create an incoming
-link with consumer key %s and paste the public key above; then run 'jira-oauth requestToken'.
-`, opts.Bits, cfg.Path(), pubPath, keys.Fingerprint(&key.PublicKey), consumerKey)
+link with consumer key %s and paste the public key above; then run '%s'.
+`, opts.Bits, cfg.Path(), pubPath, keys.Fingerprint(&key.PublicKey), consumerKey, config.Command(cfg.Path(), "requestToken"))
 	return nil
 }

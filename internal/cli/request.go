@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,7 +76,7 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	}
 	var body []byte
 	if opts.DataSet {
-		if body, err = readData(opts.Data, a.env.Stdin); err != nil {
+		if body, err = readData(cmd.Context(), opts.Data, a.env.Stdin); err != nil {
 			return err
 		}
 		if header.Get("Content-Type") == "" {
@@ -89,8 +90,7 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	}
 	accessToken := cfg.Get(config.KeyAccessToken)
 	if accessToken == "" {
-		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken,
-			Err: errors.New("is not set: run 'jira-oauth requestToken', approve, then 'jira-oauth accessToken CODE' first")}
+		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
 	}
 	client, err := a.oauthClient(cfg)
 	if err != nil {
@@ -172,7 +172,7 @@ func parseHeaders(lines []string) (http.Header, error) {
 }
 
 // readData returns the body given by -d: text, @file, or - for stdin.
-func readData(data string, stdin io.Reader) ([]byte, error) {
+func readData(ctx context.Context, data string, stdin io.Reader) ([]byte, error) {
 	var r io.Reader
 	source := "-d"
 	switch {
@@ -188,7 +188,7 @@ func readData(data string, stdin io.Reader) ([]byte, error) {
 	default:
 		return []byte(data), nil
 	}
-	body, err := io.ReadAll(io.LimitReader(r, maxRequestBody+1))
+	body, err := readAll(ctx, io.LimitReader(r, maxRequestBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading the request body from %s: %w", source, err)
 	}
@@ -196,6 +196,26 @@ func readData(data string, stdin io.Reader) ([]byte, error) {
 		return nil, usageErrorf(fmt.Sprintf("the request body from %s is over %d MiB", source, maxRequestBody>>20))
 	}
 	return body, nil
+}
+
+// readAll is io.ReadAll that gives up when ctx is done, so Ctrl-C stops a
+// command waiting for stdin (the reading goroutine ends with the process).
+func readAll(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(r)
+		done <- result{data, err}
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // writeBody prints a response body, pretty-printing JSON.

@@ -73,7 +73,7 @@ func runRequestToken(cmd *cobra.Command, opts *requestTokenOptions) error {
 	cfg.Set(config.KeyRequestToken, tmp.Token)
 	cfg.Set(config.KeyRequestTokenSecret, tmp.Secret)
 	cfg.Set(config.KeyRequestTokenIssuedAt, formatTime(issued))
-	if err := cfg.Save(); err != nil {
+	if err := a.save(cmd.Context(), cfg); err != nil {
 		return fmt.Errorf("request token: %w", err)
 	}
 
@@ -87,9 +87,9 @@ func runRequestToken(cmd *cobra.Command, opts *requestTokenOptions) error {
 		}{authorizeURL, tmp.Token, formatTime(expires)})
 	}
 	fmt.Fprintln(a.stdout(), authorizeURL)
-	next := "then run: jira-oauth accessToken <verification code>"
+	next := "then run: " + config.Command(cfg.Path(), "accessToken <verification code>")
 	if opts.Callback != "oob" {
-		next = "Jira then redirects to " + opts.Callback + " with oauth_verifier; run: jira-oauth accessToken <oauth_verifier>"
+		next = "Jira then redirects to " + opts.Callback + " with oauth_verifier; run: " + config.Command(cfg.Path(), "accessToken <oauth_verifier>")
 	}
 	fmt.Fprintf(a.stderr(), "Request token saved in %s (valid until %s).\nOpen the URL above in a browser, log in to Jira and approve the access;\n%s\n",
 		cfg.Path(), expires.Local().Format(time.Kitchen), next)

@@ -112,8 +112,9 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	fmt.Fprintln(a.stdout(), baseURL)
 	fmt.Fprintf(logw, "jira-oauth sandbox: a LOCAL TEST provider, not Jira, at %s\n"+
 		"Application Link: consumer key %q, public key %s (%s); user %q%s.\n"+
-		"Point the client at it: jira-oauth config set jira_home %s\nCtrl-C stops it.\n",
-		baseURL, consumerKey, pubPath, keys.Fingerprint(pub), opts.User, autoApproveNote(opts.AutoApprove), baseURL)
+		"Point the client at it: %s\nCtrl-C stops it.\n",
+		baseURL, consumerKey, pubPath, keys.Fingerprint(pub), opts.User, autoApproveNote(opts.AutoApprove),
+		config.Command(a.configPath, "config set jira_home "+baseURL))
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- server.Serve(listener) }()

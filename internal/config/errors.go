@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 )
 
 // ErrNotSet is wrapped by an *Error when a required key is missing or empty.
@@ -21,9 +22,9 @@ type Error struct {
 func (e *Error) Error() string {
 	switch {
 	case e.Key == "" && errors.Is(e.Err, fs.ErrNotExist):
-		return fmt.Sprintf("config file %s not found: run 'jira-oauth keygen' to create it", e.Path)
+		return fmt.Sprintf("config file %s not found: run '%s' to create it", e.Path, Command(e.Path, "keygen"))
 	case errors.Is(e.Err, ErrNotSet):
-		return fmt.Sprintf("%s is not set in %s: %s", e.Key, e.Path, notSetHint(e.Key))
+		return fmt.Sprintf("%s is not set in %s: %s", e.Key, e.Path, notSetHint(e.Path, e.Key))
 	case e.Key != "":
 		return fmt.Sprintf("%s: %s: %v", e.Path, e.Key, e.Err)
 	default:
@@ -35,20 +36,33 @@ func (e *Error) Error() string {
 // errors.Is(err, keys.ErrEncrypted) work.
 func (e *Error) Unwrap() error { return e.Err }
 
-// notSetHint says how to fill in key.
-func notSetHint(key string) string {
+// notSetHint says how to fill in key of the config at path.
+func notSetHint(path, key string) string {
 	switch key {
 	case KeyJiraHome:
-		return "run 'jira-oauth config set jira_home https://jira.example.com'"
+		return fmt.Sprintf("run '%s'", Command(path, "config set jira_home https://jira.example.com"))
 	case KeyConsumerKey:
-		return "run 'jira-oauth config set consumer_key KEY' with the consumer key of Jira's Application Link"
+		return fmt.Sprintf("run '%s' with the consumer key of Jira's Application Link", Command(path, "config set consumer_key KEY"))
 	case KeyPrivateKey:
-		return "run 'jira-oauth keygen' to create a key pair"
+		return fmt.Sprintf("run '%s' to create a key pair", Command(path, "keygen"))
 	case KeyRequestToken, KeyRequestTokenSecret:
-		return "run 'jira-oauth requestToken' first"
+		return fmt.Sprintf("run '%s' and approve the URL it prints first", Command(path, "requestToken"))
 	case KeyAccessToken, KeySecret:
-		return "run 'jira-oauth requestToken' and 'jira-oauth accessToken' first"
+		return fmt.Sprintf("run '%s', approve, then '%s' first", Command(path, "requestToken"), Command(path, "accessToken CODE"))
 	default:
-		return fmt.Sprintf("run 'jira-oauth config set %s VALUE'", key)
+		return fmt.Sprintf("run '%s'", Command(path, "config set "+key+" VALUE"))
 	}
+}
+
+// defaultPath is the config jira-oauth uses without --config.
+const defaultPath = "config.properties"
+
+// Command is the jira-oauth command line that runs args on the config at
+// path: with --config unless path is the default, so advice printed with
+// it can be pasted as is.
+func Command(path, args string) string {
+	if filepath.Clean(path) == defaultPath {
+		return "jira-oauth " + args
+	}
+	return fmt.Sprintf("jira-oauth --config %s %s", path, args)
 }

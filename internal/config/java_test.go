@@ -22,6 +22,9 @@ func newJVM(t *testing.T) *jvm {
 	t.Helper()
 	for _, tool := range []string{"java", "javac"} {
 		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("JIRA_OAUTH_REQUIRE_JAVA") != "" {
+				t.Fatalf("%s not on PATH and JIRA_OAUTH_REQUIRE_JAVA is set: %v", tool, err)
+			}
 			t.Skipf("%s not on PATH: %v", tool, err)
 		}
 	}

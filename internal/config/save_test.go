@@ -179,7 +179,7 @@ func TestLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "config.properties")
 	_, err := Load(missing)
-	if want := "config file " + missing + " not found: run 'jira-oauth keygen' to create it"; err == nil || err.Error() != want {
+	if want := "config file " + missing + " not found: run 'jira-oauth --config " + missing + " keygen' to create it"; err == nil || err.Error() != want {
 		t.Errorf("Load(missing): got %v; want %q", err, want)
 	}
 	if !errors.Is(err, fs.ErrNotExist) {

@@ -152,8 +152,12 @@ func TestErrorMessages(t *testing.T) {
 		err  *Error
 		want string
 	}{
-		{&Error{Path: "c", Key: KeyAccessToken, Err: ErrNotSet}, "access_token is not set in c: run 'jira-oauth requestToken' and 'jira-oauth accessToken' first"},
-		{&Error{Path: "c", Key: KeyCAFile, Err: ErrNotSet}, "ca_file is not set in c: run 'jira-oauth config set ca_file VALUE'"},
+		{&Error{Path: "config.properties", Key: KeyAccessToken, Err: ErrNotSet}, "access_token is not set in config.properties: run 'jira-oauth requestToken', approve, then 'jira-oauth accessToken CODE' first"},
+		{&Error{Path: "c", Key: KeyAccessToken, Err: ErrNotSet}, "access_token is not set in c: run 'jira-oauth --config c requestToken', approve, then 'jira-oauth --config c accessToken CODE' first"},
+		{&Error{Path: "./config.properties", Key: KeyCAFile, Err: ErrNotSet}, "ca_file is not set in ./config.properties: run 'jira-oauth config set ca_file VALUE'"},
+		{&Error{Path: "c", Key: KeyCAFile, Err: ErrNotSet}, "ca_file is not set in c: run 'jira-oauth --config c config set ca_file VALUE'"},
+		{&Error{Path: "config.properties", Err: fs.ErrNotExist}, "config file config.properties not found: run 'jira-oauth keygen' to create it"},
+		{&Error{Path: "ci/jira.properties", Err: fs.ErrNotExist}, "config file ci/jira.properties not found: run 'jira-oauth --config ci/jira.properties keygen' to create it"},
 		{&Error{Path: "c", Key: KeyCAFile, Err: fmt.Errorf("open ca.pem: %w", fs.ErrNotExist)}, "c: ca_file: open ca.pem: file does not exist"},
 		{&Error{Path: "c", Err: errors.New("boom")}, "c: boom"},
 	}
