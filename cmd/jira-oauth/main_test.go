@@ -69,6 +69,7 @@ func TestScripts(t *testing.T) {
 			"age":         cmdAge,
 			"expand":      cmdExpand,
 			"waitsilent":  cmdWaitSilent,
+			"mode":        cmdMode,
 			"nosecrets":   cmdNoSecrets,
 		},
 	})
@@ -203,8 +204,8 @@ func cmdAppLink(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// approve [deny] approves (or denies) the request token saved in
-// config.properties, as the user in the browser would, and puts the
+// approve [deny] approves (or denies) the request token saved in the
+// script's config ($JIRA_OAUTH_CONFIG or config.properties), as the user in the browser would, and puts the
 // verification code in $VERIFIER and the token in $REQUEST_TOKEN.
 func cmdApprove(ts *testscript.TestScript, neg bool, args []string) {
 	approveOn(ts, neg, args, provider(ts))
@@ -215,8 +216,17 @@ func cmdApproveTLS(ts *testscript.TestScript, neg bool, args []string) {
 	approveOn(ts, neg, args, ts.Value(providersKey{}).([]*jiratest.Provider)[1])
 }
 
+// scriptConfig is the config the script's commands use: $JIRA_OAUTH_CONFIG
+// or config.properties.
+func scriptConfig(ts *testscript.TestScript) string {
+	if path := ts.Getenv("JIRA_OAUTH_CONFIG"); path != "" {
+		return ts.MkAbs(path)
+	}
+	return ts.MkAbs("config.properties")
+}
+
 func approveOn(ts *testscript.TestScript, neg bool, args []string, p *jiratest.Provider) {
-	cfg, err := config.Load(ts.MkAbs("config.properties"))
+	cfg, err := config.Load(scriptConfig(ts))
 	ts.Check(err)
 	token := cfg.Get(config.KeyRequestToken)
 	if len(args) == 1 && args[0] == "deny" {
@@ -269,6 +279,20 @@ func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(path, []byte(os.Expand(ts.ReadFile(args[0]), ts.Getenv)), 0o600))
 }
 
+// mode PATH PERM checks a file's permission bits, e.g. mode config.properties 0600.
+func cmdMode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mode PATH PERM")
+	}
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	if got := fi.Mode().Perm(); got != os.FileMode(want) {
+		ts.Fatalf("%s has mode %#o; want %#o", args[0], got, want)
+	}
+}
+
 // exits CODE COMMAND [ARGS...] runs a command and checks its exact exit
 // code (testscript's ! only says "non-zero").
 func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
@@ -292,14 +316,14 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // nosecrets fails if the last command's stdout or stderr contains a
-// secret held in config.properties (private key, token secrets) or
+// secret held in the script's config (private key, token secrets) or
 // $VERIFIER.
 func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("nosecrets does not support !")
 	}
 	secrets := map[string]string{"$VERIFIER": ts.Getenv("VERIFIER")}
-	if cfg, err := config.Load(ts.MkAbs("config.properties")); err == nil {
+	if cfg, err := config.Load(scriptConfig(ts)); err == nil {
 		for _, key := range []string{config.KeyPrivateKey, config.KeySecret, config.KeyRequestTokenSecret} {
 			secrets[key] = cfg.Get(key)
 		}

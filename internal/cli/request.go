@@ -68,6 +68,9 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 		return err
 	}
 	method := strings.ToUpper(opts.Method)
+	if strings.IndexFunc(method, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+		return usageErrorf(fmt.Sprintf("-X %q is not an HTTP method: use GET, POST, PUT, DELETE or another method name", opts.Method))
+	}
 	if method == "" {
 		method = http.MethodGet
 		if opts.DataSet {
