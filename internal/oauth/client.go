@@ -245,10 +245,8 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 	}
 	// Secrets Jira sent back are redacted too, also where they appear raw.
 	if tokenEndpoint {
-		if v, err := url.ParseQuery(strings.TrimSpace(string(body))); err == nil {
-			secrets = append(secrets, v["oauth_token_secret"]...)
-			tr.secrets = secrets
-		}
+		secrets = append(secrets, formSecrets(string(body))...)
+		tr.secrets = secrets
 	}
 	tr.response(resp, body, tokenEndpoint)
 	return &roundTripped{

@@ -36,29 +36,70 @@ func redactBaseString(base string) string {
 	return parts[0] + "&" + parts[1] + "&" + strings.Join(pairs, "%26")
 }
 
+// formSeparators are the pair separators of a form as Jira or a proxy
+// might write it: '&', and ';' which url.ParseQuery refuses (dropping the
+// pair) but which must not hide a secret from redaction.
+const formSeparators = "&;"
+
 // redactForm replaces secret values in an application/x-www-form-urlencoded
-// text, including inside an oauth_signature_base_string value.
+// text, including inside an oauth_signature_base_string value. Pairs may be
+// separated by '&' or ';'.
 func redactForm(form string) string {
-	pairs := strings.Split(form, "&")
-	for i, pair := range pairs {
+	var sb strings.Builder
+	for form != "" {
+		pair, sep := form, ""
+		if i := strings.IndexAny(form, formSeparators); i >= 0 {
+			pair, sep, form = form[:i], form[i:i+1], form[i+1:]
+		} else {
+			form = ""
+		}
+		sb.WriteString(redactPair(pair))
+		sb.WriteString(sep)
+	}
+	return sb.String()
+}
+
+// redactPair redacts one name=value pair of a form.
+func redactPair(pair string) string {
+	rawName, rawValue, ok := strings.Cut(pair, "=")
+	if !ok {
+		return pair
+	}
+	name, err := url.QueryUnescape(rawName)
+	if err != nil {
+		return pair
+	}
+	switch {
+	case secretParam(name):
+		return rawName + "=" + redacted
+	case name == "oauth_signature_base_string":
+		if v, err := url.QueryUnescape(rawValue); err == nil {
+			return rawName + "=" + oauth1.PercentEncode(redactBaseString(v))
+		}
+	}
+	return pair
+}
+
+// formSecrets returns the values of secret parameters in a form answer, as
+// sent and decoded, splitting pairs on '&' and ';' and tolerating bad
+// escapes, so that the scrubber catches them wherever they reappear.
+func formSecrets(form string) []string {
+	var out []string
+	for pair := range strings.FieldsFuncSeq(strings.TrimSpace(form), func(r rune) bool { return strings.ContainsRune(formSeparators, r) }) {
 		rawName, rawValue, ok := strings.Cut(pair, "=")
-		if !ok {
+		if !ok || rawValue == "" {
 			continue
 		}
 		name, err := url.QueryUnescape(rawName)
-		if err != nil {
+		if err != nil || !secretParam(name) {
 			continue
 		}
-		switch {
-		case secretParam(name):
-			pairs[i] = rawName + "=" + redacted
-		case name == "oauth_signature_base_string":
-			if v, err := url.QueryUnescape(rawValue); err == nil {
-				pairs[i] = rawName + "=" + oauth1.PercentEncode(redactBaseString(v))
-			}
+		out = append(out, rawValue)
+		if v, err := url.QueryUnescape(rawValue); err == nil && v != rawValue {
+			out = append(out, v)
 		}
 	}
-	return strings.Join(pairs, "&")
+	return out
 }
 
 // redactValues replaces secret values in parameters that Jira sent back.

@@ -65,6 +65,16 @@ func TestTraceRedaction(t *testing.T) {
 		t.Fatal("answer without oauth_token: got nil error")
 	}
 	errs = append(errs, err.Error())
+	// A ';'-separated answer makes url.ParseQuery fail; its secret must
+	// still be redacted from the error and the trace.
+	c3, trace3 := fakeJira(t, func(w http.ResponseWriter, r *http.Request, in inbound) {
+		w.Write([]byte("oauth_token=rt1;oauth_token_secret=" + accessSecret))
+	})
+	_, err = c3.RequestToken(ctx, "")
+	if err == nil {
+		t.Fatal("';'-separated answer: got nil error")
+	}
+	errs = append(errs, err.Error(), trace3.String())
 
 	out := trace.String()
 	for _, want := range []string{
