@@ -281,6 +281,15 @@ func (rt *roundTripped) problem() *ProblemError {
 		return nil
 	}
 	redactValues(details)
+	// Jira may echo what we sent (the verifier, a token secret) in any
+	// field, e.g. oauth_problem_advice: scrub every value, and every name.
+	scrubbed := make(url.Values, len(details))
+	for n, vs := range details {
+		for _, v := range vs {
+			scrubbed.Add(rt.secrets.scrub(n), rt.secrets.scrub(v))
+		}
+	}
+	details = scrubbed
 	var serverTime time.Time
 	if d := rt.resp.Header.Get("Date"); d != "" {
 		if t, err := http.ParseTime(d); err == nil {

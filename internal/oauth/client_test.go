@@ -270,6 +270,9 @@ func TestProblemErrors(t *testing.T) {
 		{name: "unknown problem with advice", op: OpRequest, status: 401,
 			header: []string{"oauth_problem", "something_new", "oauth_problem_advice", "Ask\nyour admin"},
 			want:   []string{"oauth_problem=something_new", "Jira's advice: Ask your admin"}},
+		{name: "advice echoing the verifier and request secret", op: OpAccessToken, status: 401,
+			header: []string{"oauth_problem", "bad_thing", "oauth_problem_advice", "verifier ver-SECRET is wrong for rts-SECRET"},
+			want:   []string{"oauth_problem=bad_thing", "Jira's advice: verifier [redacted] is wrong for [redacted]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,8 +345,12 @@ func TestProblemErrors(t *testing.T) {
 					t.Errorf("%q leaked into the error: %s", s, msg)
 				}
 			}
+			var details []string
+			for _, vs := range pe.Details {
+				details = append(details, vs...)
+			}
 			for _, s := range []string{"ver-SECRET", "rts-SECRET"} {
-				if strings.Contains(msg, s) || strings.Contains(trace.String(), s) || strings.Contains(pe.SentBaseString, s) || strings.Contains(strings.Join(pe.Details["oauth_signature_base_string"], ""), s) {
+				if strings.Contains(msg, s) || strings.Contains(trace.String(), s) || strings.Contains(pe.SentBaseString, s) || strings.Contains(strings.Join(details, "\n"), s) {
 					t.Errorf("%q leaked into the error, its fields or the trace:\n%s\n%s", s, msg, trace)
 				}
 			}
