@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -104,11 +105,18 @@ func (c *Client) AccessToken(ctx context.Context, requestToken, requestSecret, v
 // a size limit (MaxResponseBody). An oauth_problem answer becomes
 // *ProblemError; other statuses are returned as Response. Redirects are not
 // followed (the signature covers the URL); a 3xx comes back as Response.
-// req is not modified; a form body is signed and must be replayable
-// (req.GetBody, as set by http.NewRequest) or is buffered.
+// req keeps its headers and body: a copy is signed and sent. A body without
+// req.GetBody (one http.NewRequest cannot replay) is read once, up to
+// MaxResponseBody bytes, and req gets a replayable copy of it (Body and
+// GetBody) holding the same bytes.
 func (c *Client) Do(ctx context.Context, req *http.Request, accessToken string) (*Response, error) {
 	if accessToken == "" {
 		return nil, errors.New("request: no access token: run requestToken and accessToken first")
+	}
+	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
+		if err := c.makeReplayable(req); err != nil {
+			return nil, err
+		}
 	}
 	r := req.Clone(ctx)
 	if req.GetBody != nil {
@@ -127,6 +135,50 @@ func (c *Client) Do(ctx context.Context, req *http.Request, accessToken string) 
 		return nil, perr
 	}
 	return &Response{StatusCode: rt.resp.StatusCode, Status: rt.resp.Status, Header: rt.resp.Header, Body: rt.body}, nil
+}
+
+// makeReplayable reads req.Body once, through the size limit, and gives req
+// a Body and GetBody that replay those bytes. ContentLength is set only when
+// it was unknown (0 or -1 with a body), so that a declared length stays.
+func (c *Client) makeReplayable(req *http.Request) error {
+	limit := c.limit()
+	b, err := io.ReadAll(io.LimitReader(req.Body, limit+1))
+	req.Body.Close()
+	if err != nil {
+		return fmt.Errorf("request: reading the request body: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return fmt.Errorf("request: the request body is larger than %s: send less, or split it into several requests", formatBytes(limit))
+	}
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	req.Body, _ = req.GetBody()
+	if req.ContentLength <= 0 {
+		req.ContentLength = int64(len(b))
+	}
+	return nil
+}
+
+// limit returns the largest body Client reads.
+func (c *Client) limit() int64 {
+	if c.maxBody > 0 {
+		return c.maxBody
+	}
+	return MaxResponseBody
+}
+
+// formatBytes writes n as bytes, KiB or MiB, exact or with one decimal.
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // exchanged is a parsed token endpoint answer.
@@ -228,10 +280,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 	defer resp.Body.Close()
 	localTime := c.now()
 
-	limit := c.maxBody
-	if limit <= 0 {
-		limit = MaxResponseBody
-	}
+	limit := c.limit()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {

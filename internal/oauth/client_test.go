@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -518,5 +519,47 @@ func TestCanceledIsNotNetworkError(t *testing.T) {
 	var ne *NetworkError
 	if !errors.Is(err, context.Canceled) || errors.As(err, &ne) {
 		t.Errorf("got %T %v; want context.Canceled, not *NetworkError", err, err)
+	}
+}
+
+// TestDoKeepsUnreplayableBody checks that a body without GetBody (here an
+// io.NopCloser, which http.NewRequest cannot replay) is signed, sent, and
+// still readable by the caller afterwards, as Do documents.
+func TestDoKeepsUnreplayableBody(t *testing.T) {
+	t.Parallel()
+	const form = "a=1&b=x+y"
+	c, _ := fakeJira(t, func(w http.ResponseWriter, r *http.Request, in inbound) {
+		if !in.sigOK {
+			w.WriteHeader(401)
+			return
+		}
+		w.Write([]byte("got " + string(in.body)))
+	})
+	req, err := http.NewRequest("POST", c.JiraHome.String()+"/rest/form", io.NopCloser(strings.NewReader(form)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if req.GetBody != nil {
+		t.Fatal("test setup: want a request without GetBody")
+	}
+	for i := range 2 {
+		resp, err := c.Do(context.Background(), req, "at1")
+		if err != nil {
+			t.Fatalf("call %d: %v", i+1, err)
+		}
+		if got, want := string(resp.Body), "got "+form; resp.StatusCode != 200 || got != want {
+			t.Errorf("call %d: got %d %q; want 200 %q", i+1, resp.StatusCode, got, want)
+		}
+	}
+	body, err := io.ReadAll(req.Body)
+	if err != nil || string(body) != form {
+		t.Errorf("caller's body after Do: got %q, %v; want %q", body, err, form)
+	}
+
+	c.maxBody = 4
+	big, _ := http.NewRequest("POST", c.JiraHome.String()+"/rest/form", io.NopCloser(strings.NewReader(form)))
+	if _, err := c.Do(context.Background(), big, "at1"); err == nil || !strings.Contains(err.Error(), "request body is larger than 4 bytes: send less") {
+		t.Errorf("body over the limit: got %v; want a size-limit error", err)
 	}
 }
