@@ -24,9 +24,12 @@ type File struct {
 // entry is one logical line: a comment, a blank line or a key/value line
 // together with its continuation lines.
 type entry struct {
-	raw   string // exact text, terminators included
-	eol   string // terminator of its last physical line ("" at end of file)
-	open  bool   // it ends in a continuation at the end of the file
+	raw  string // exact text, terminators included
+	eol  string // terminator of its last physical line ("" at end of file)
+	open bool   // it ends in a continuation at the end of the file
+	// lone: it is only continuations ("\" lines) at the end of the file,
+	// which Java reads as the key "" with the value "" (see parseEntry).
+	lone  bool
 	kv    bool
 	key   string
 	value string
@@ -81,6 +84,11 @@ func (f *File) Set(key, value string) {
 		if last := &f.entries[n-1]; last.eol == "" {
 			last.raw += f.eol
 			last.eol = f.eol
+		}
+		if last := &f.entries[n-1]; last.lone {
+			// Followed by a line, it would no longer read as the key "":
+			// write that key the way Set would, which Java reads the same.
+			*last = entry{raw: escapeKey("") + "=" + f.eol, eol: f.eol, kv: true}
 		}
 		if f.entries[n-1].open {
 			// The last line continues at the end of the file: end it with a

@@ -157,6 +157,24 @@ func TestEditKeepsLayout(t *testing.T) {
 			edit: func(f *File) { f.Set("a:b=c", "9") },
 			want: "a\\:b\\=c=9\nd=2\n",
 		},
+		{
+			name: "append after a lone backslash at end of file keeps the key \"\"",
+			in:   "a=1\n\\",
+			edit: func(f *File) { f.Set("b", "2") },
+			want: "a=1\n=\nb=2\n",
+		},
+		{
+			name: "append after a lone continuation at end of file keeps the key \"\"",
+			in:   "a=1\r\n  \\\r\n\\\n",
+			edit: func(f *File) { f.Set("b", "2") },
+			want: "a=1\r\n=\r\nb=2\r\n",
+		},
+		{
+			name: "set the key \"\" of a lone backslash",
+			in:   "a=1\n\\\n",
+			edit: func(f *File) { f.Set("", "x") },
+			want: "a=1\n=x\n",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

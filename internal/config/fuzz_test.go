@@ -74,8 +74,8 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		after := values(d)
 		for k, v := range before {
-			if k != key && after[k] != v {
-				t.Fatalf("Set(%q) changed %q from %q to %q\n%q", key, k, v, after[k], out)
+			if got, ok := after[k]; k != key && (!ok || got != v) {
+				t.Fatalf("Set(%q) changed %q from %q to %q (present: %v)\n%q", key, k, v, got, ok, out)
 			}
 		}
 		if len(after) != len(before) && len(after) != len(before)+1 {

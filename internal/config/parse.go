@@ -107,6 +107,13 @@ func oddBackslashes(s string) bool {
 // Java's LineReader: comment lines never continue; a line ending in an odd
 // number of backslashes continues on the next one, whose leading white space
 // is skipped; a backslash before the end of the file is dropped.
+//
+// A logical line that is still empty after its continuations (lines that are
+// only "\") is where Java's LineReader differs: a following line that starts
+// with # or ! is a comment, and if the file ends in such a line (right after
+// the backslash, or after a one-character terminator "\n" or "\r"), Java
+// reads the key "" with the value "". After "\r\n" it reads nothing: its
+// reader has consumed the "\n" before it sees the end of the file.
 func parseEntry(lines []physLine, i int, decode func(string) string) (entry, int, error) {
 	first := trimSpace(lines[i].text)
 	if first == "" || first[0] == '#' || first[0] == '!' {
@@ -130,11 +137,19 @@ func parseEntry(lines []physLine, i int, decode func(string) string) (entry, int
 		}
 		joined.WriteString(decode(seg[:len(seg)-1]))
 		i++
-		if lines[i-1].eol == "" || i == len(lines) {
+		if eol := lines[i-1].eol; eol == "" || i == len(lines) {
 			e.open = true
+			if joined.Len() == 0 && eol != "\r\n" {
+				e.raw = raw.String()
+				e.kv, e.lone = true, true
+				return e, i, nil
+			}
 			break
 		}
 		seg = trimSpace(lines[i].text)
+		if joined.Len() == 0 && seg != "" && (seg[0] == '#' || seg[0] == '!') {
+			break // a comment: parsed as the next entry
+		}
 	}
 	e.raw = raw.String()
 	if joined.Len() == 0 {

@@ -47,6 +47,20 @@ func parseCases() []parseCase {
 		{name: "backslash at end of file", in: "a=1\\", want: map[string]string{"a": "1"}},
 		{name: "continuation at end of file", in: "a=1\\\n", want: map[string]string{"a": "1"}},
 		{name: "only a continuation", in: "\\\nb=2\n", want: map[string]string{"b": "2"}},
+		// While the logical line is still empty (after lines that are only
+		// "\"), Java's LineReader treats a line starting with # or ! as a
+		// comment, and a "\" ending the file as the key "" with value "".
+		{name: "! comment after a lone continuation", in: "a=1\n\\\n!b=2\n", want: map[string]string{"a": "1"}},
+		{name: "# comment after a lone continuation", in: "a=1\n\\\n#c\\uZZ=x\n", want: map[string]string{"a": "1"}},
+		{name: "comment after indented lone continuations", in: "\\\n  \\\n\t# c\nb=2\n", want: map[string]string{"b": "2"}},
+		{name: "lone backslash at end of file", in: "a=1\n\\", want: map[string]string{"a": "1", "": ""}},
+		{name: "indented lone backslash at end of file", in: "a=1\n  \\", want: map[string]string{"a": "1", "": ""}},
+		{name: "lone continuation at end of file (LF)", in: "a=1\n\\\n", want: map[string]string{"a": "1", "": ""}},
+		{name: "lone continuation at end of file (CR)", in: "a=1\r\\\r", want: map[string]string{"a": "1", "": ""}},
+		{name: "lone continuation at end of file (CRLF)", in: "a=1\r\n\\\r\n", want: map[string]string{"a": "1"}},
+		{name: "two lone continuations at end of file", in: "a=1\n\\\n\\\n", want: map[string]string{"a": "1", "": ""}},
+		{name: "lone continuation then blank line at end of file", in: "a=1\n\\\n\n", want: map[string]string{"a": "1"}},
+		{name: "lone continuation then white space at end of file", in: "a=1\n\\\n  ", want: map[string]string{"a": "1"}},
 		{name: "CRLF", in: "a=1\r\nb=2\\\r\n  3\r\n", want: map[string]string{"a": "1", "b": "23"}},
 		{name: "CR only", in: "a=1\rb=2\\\r  3\r", want: map[string]string{"a": "1", "b": "23"}},
 		{name: "no final newline", in: "a=1\nb=2", want: map[string]string{"a": "1", "b": "2"}},
