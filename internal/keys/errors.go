@@ -41,7 +41,9 @@ const decryptHint = "store it unencrypted: openssl pkcs8 -topk8 -nocrypt -in key
 var (
 	errEmpty     = newError(ErrEmpty, "is empty")
 	errEncrypted = newError(ErrEncrypted, "is encrypted; "+decryptHint)
-	errMalformed = newError(ErrMalformed, "is not valid base64/PEM/DER (truncated?)")
+	errMalformed = newError(ErrMalformed, "is not valid base64/PEM/DER (truncated?); paste the whole key (one line of base64, or PEM with its BEGIN/END lines), or make a new pair with 'jira-oauth keygen --force'")
+	// errEmptyPublic is ParsePublic's ErrEmpty: what to paste instead.
+	errEmptyPublic = newError(ErrEmpty, "is empty; paste the whole public key (PEM with its BEGIN/END lines, as 'jira-oauth keygen' wrote it to jira_publickey.pem)")
 )
 
 func notRSA(kind string) error {

@@ -159,7 +159,7 @@ func TestParseRejects(t *testing.T) {
 		{"encrypted PKCS#1 PEM joined into one line", strings.Join(strings.Fields(fixture(t, "rsa2048-encrypted-pkcs1.pem")), " "), ErrEncrypted, "is encrypted"},
 		{"encrypted PKCS#8 base64", fixture(t, "rsa2048-encrypted-pkcs8.b64"), ErrEncrypted, "is encrypted"},
 
-		{"truncated base64", pkcs8B64[:len(pkcs8B64)/2], ErrMalformed, "is not valid base64/PEM/DER (truncated?)"},
+		{"truncated base64", pkcs8B64[:len(pkcs8B64)/2], ErrMalformed, "is not valid base64/PEM/DER (truncated?); paste the whole key (one line of base64, or PEM with its BEGIN/END lines), or make a new pair with 'jira-oauth keygen --force'"},
 		{"truncated base64 at a 4-char boundary", pkcs8B64[:800], ErrMalformed, "truncated?"},
 		{"truncated PEM", pkcs8PEM[:len(pkcs8PEM)/2], ErrMalformed, "truncated?"},
 		{"PEM with a truncated body", strings.Replace(pkcs8PEM, pemBody(pkcs8PEM)[:64]+"\n", "", 1), ErrMalformed, "truncated?"},
@@ -305,12 +305,12 @@ func TestParsePublic(t *testing.T) {
 		{"base64 PKCS#1 DER", pemBody(fixture(t, "rsa2048-public-pkcs1.pem")), nil, ""},
 		{"base64 certificate DER", pemBody(fixture(t, "rsa2048-cert.pem")), nil, ""},
 		{"PEM with literal \\n", strings.ReplaceAll(fixture(t, "rsa2048-public.pem"), "\n", `\n`), nil, ""},
-		{"empty", "  \n", ErrEmpty, "is empty"},
+		{"empty", "  \n", ErrEmpty, "is empty; paste the whole public key (PEM with its BEGIN/END lines, as 'jira-oauth keygen' wrote it to jira_publickey.pem)"},
 		{"private key PEM", fixture(t, "rsa2048-pkcs8.pem"), ErrNotPrivate, "is a private key, not a public key"},
 		{"private key base64", fixture(t, "rsa2048-pkcs8.b64"), ErrNotPrivate, "is a private key"},
 		{"EC public key", fixture(t, "ec-p256-public.pem"), ErrNotRSA, "is an EC key"},
 		{"weak public key", string(mustPublicPEM(t, &weak.(*rsa.PrivateKey).PublicKey)), ErrWeak, "is a 1024-bit RSA key"},
-		{"garbage", "hello", ErrMalformed, "truncated?"},
+		{"garbage", "hello", ErrMalformed, "truncated?); paste the whole key"},
 		{"garbage PEM", "-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n", ErrMalformed, "truncated?"},
 	}
 	for _, tt := range tests {

@@ -19,7 +19,7 @@ import (
 func ParsePublic(data []byte) (*rsa.PublicKey, error) {
 	text := normalize(string(data))
 	if text == "" {
-		return nil, errEmpty
+		return nil, errEmptyPublic
 	}
 	if strings.Contains(text, "-----BEGIN") {
 		blocks := pemBlocks(text)

@@ -290,7 +290,11 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 	}
 	if int64(len(body)) > limit {
 		tr.response(resp, nil, false)
-		return nil, fmt.Errorf("%s: Jira's answer from %s is larger than %d MiB; refusing to read it", op, reqURL, limit>>20)
+		remedy := "ask for less, e.g. with maxResults or fields"
+		if tokenEndpoint {
+			remedy = "check jira_home (a token answer is a few hundred bytes)"
+		}
+		return nil, fmt.Errorf("%s: Jira's answer from %s is larger than %s; refusing to read it: %s", op, reqURL, formatBytes(limit), remedy)
 	}
 	// Secrets Jira sent back are redacted too, also where they appear raw.
 	if tokenEndpoint {

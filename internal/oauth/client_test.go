@@ -189,8 +189,12 @@ func TestBodyLimit(t *testing.T) {
 	c.maxBody = 2 << 20
 	req, _ := http.NewRequest("GET", c.JiraHome.String()+"/rest/big", nil)
 	_, err := c.Do(context.Background(), req, "at1")
-	if err == nil || !strings.Contains(err.Error(), "larger than 2 MiB") {
+	if err == nil || !strings.Contains(err.Error(), "larger than 2 MiB; refusing to read it: ask for less, e.g. with maxResults") {
 		t.Errorf("got %v; want a size-limit error", err)
+	}
+	c.maxBody = 1000
+	if _, err := c.Do(context.Background(), req, "at1"); err == nil || !strings.Contains(err.Error(), "larger than 1000 bytes; refusing") {
+		t.Errorf("limit under 1 MiB: got %v; want it in bytes", err)
 	}
 	c.maxBody = 2<<20 + 1
 	resp, err := c.Do(context.Background(), req, "at1")

@@ -116,20 +116,21 @@ func (s *Signer) oauthParams(extra map[string]string) (map[string]string, error)
 // requestParams collects the query parameters and the form body parameters of
 // req (RFC 5849 section 3.4.1.3.1), keeping duplicates.
 func requestParams(req *http.Request) ([]param, error) {
+	const percentHint = "percent-encode special characters in it, e.g. a literal % as %25"
 	params, err := parseForm(req.URL.RawQuery)
 	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
+		return nil, fmt.Errorf("the URL's query is malformed (%w): %s", err, percentHint)
 	}
 	if !isForm(req.Header.Get("Content-Type")) {
 		return params, nil
 	}
 	body, err := replayBody(req)
 	if err != nil {
-		return nil, fmt.Errorf("read form body: %w", err)
+		return nil, fmt.Errorf("cannot read the form body to sign it: %w", err)
 	}
 	bodyParams, err := parseForm(string(body))
 	if err != nil {
-		return nil, fmt.Errorf("form body: %w", err)
+		return nil, fmt.Errorf("the form body is malformed (%w): %s, or send it with another Content-Type", err, percentHint)
 	}
 	return append(params, bodyParams...), nil
 }

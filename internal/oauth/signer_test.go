@@ -328,15 +328,20 @@ func TestSignErrors(t *testing.T) {
 		{"override", &Signer{ConsumerKey: "ck", Key: testKey()}, "https://h/", map[string]string{"oauth_nonce": "a"}, "set by the signer"},
 		{"signature", &Signer{ConsumerKey: "ck", Key: testKey()}, "https://h/", map[string]string{"oauth_signature": "a"}, "set by the signer"},
 		{"empty nonce", &Signer{ConsumerKey: "ck", Key: testKey(), Nonce: func() string { return "" }}, "https://h/", nil, "empty nonce"},
-		{"bad query", &Signer{ConsumerKey: "ck", Key: testKey()}, "https://h/?a=%zz", nil, "query"},
+		{"bad query", &Signer{ConsumerKey: "ck", Key: testKey()}, "https://h/?a=%zz", nil, `sign: the URL's query is malformed (value of parameter "a": invalid URL escape "%zz"): percent-encode special characters in it, e.g. a literal % as %25`},
+		{"bad form body", &Signer{ConsumerKey: "ck", Key: testKey()}, "https://h/", nil, `sign: the form body is malformed (parameter name "%g": invalid URL escape "%g"): percent-encode special characters in it, e.g. a literal % as %25, or send it with another Content-Type`},
 	}
 	for _, tt := range tests {
 		req, err := http.NewRequest("GET", tt.url, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tt.name == "bad query" {
+		switch tt.name {
+		case "bad query":
 			req.URL.RawQuery = "a=%zz"
+		case "bad form body":
+			req, _ = http.NewRequest("POST", tt.url, strings.NewReader("x=1&%g=1"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 		_, err = tt.s.Sign(req, tt.extra)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
