@@ -20,7 +20,10 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	var fe *fileError
 	switch {
+	case e.Key == "" && errors.As(e.Err, &fe):
+		return fmt.Sprintf("cannot %s %s: %v", fe.verb, e.Path, e.Err)
 	case e.Key == "" && errors.Is(e.Err, fs.ErrNotExist):
 		return fmt.Sprintf("config file %s not found: run '%s' to create it", e.Path, Command(e.Path, "keygen"))
 	case errors.Is(e.Err, ErrNotSet):

@@ -176,7 +176,7 @@ func parseEntry(lines []physLine, i int, decode func(string) string) (entry, int
 type escapeError struct{ offset int }
 
 func (e *escapeError) Error() string {
-	return `malformed \uXXXX escape (Java refuses the file too: "Malformed \uxxxx encoding")`
+	return `malformed \uXXXX escape: write \\ for a literal backslash, or \u followed by 4 hex digits (Java refuses the file too)`
 }
 
 // decodeLine decodes one logical key/value line with magiconair/properties.

@@ -121,9 +121,9 @@ func TestParseRejectsMalformedEscapes(t *testing.T) {
 			if err == nil {
 				t.Fatal("Parse: got no error; want malformed \\uXXXX")
 			}
-			want := "./config.properties: " + wantLine[i] + ` malformed \uXXXX escape`
-			if !strings.HasPrefix(err.Error(), want) {
-				t.Errorf("Parse: got error %q; want it to start with %q", err, want)
+			want := "./config.properties: " + wantLine[i] + ` malformed \uXXXX escape: write \\ for a literal backslash, or \u followed by 4 hex digits (Java refuses the file too)`
+			if err.Error() != want {
+				t.Errorf("Parse: got error %q; want %q", err, want)
 			}
 			var ce *Error
 			if !errors.As(err, &ce) || ce.Path != "./config.properties" {

@@ -15,7 +15,7 @@ import (
 func Load(path string) (*File, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, &Error{Path: path, Err: pathErr(err)}
+		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
 	if fi.IsDir() {
 		return nil, &Error{Path: path, Err: errors.New("is a directory, not a config.properties file")}
@@ -25,23 +25,104 @@ func Load(path string) (*File, error) {
 	}
 	r, err := os.Open(path)
 	if err != nil {
-		return nil, &Error{Path: path, Err: pathErr(err)}
+		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
 	defer r.Close()
 	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {
-		return nil, &Error{Path: path, Err: fmt.Errorf("read: %w", pathErr(err))}
+		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
 	return Parse(path, data)
 }
 
-// pathErr drops the *fs.PathError wrapper, whose path Error already names.
-func pathErr(err error) error {
+// fileError is an OS error reading or writing the config, phrased for the
+// user (what went wrong and what to do); Err is kept for errors.Is. *Error
+// prints it as "cannot read PATH: msg" or "cannot write PATH: msg".
+type fileError struct {
+	verb string // "read" or "write"
+	msg  string
+	err  error
+}
+
+func (e *fileError) Error() string { return e.msg }
+func (e *fileError) Unwrap() error { return e.err }
+
+// osErr drops the *fs.PathError, *os.LinkError or *os.SyscallError wrapper,
+// whose path would name a temporary file or repeat the config's path.
+func osErr(err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	var le *os.LinkError
+	var se *os.SyscallError
+	switch {
+	case errors.As(err, &pe):
 		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
+	case errors.As(err, &se):
+		return se.Err
 	}
 	return err
+}
+
+// loadErr explains an error reading the config at path. A missing file is
+// returned as is: *Error gives it its own message (run keygen).
+func loadErr(path string, err error) error {
+	err = osErr(err)
+	var msg string
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return err
+	case errors.Is(err, fs.ErrPermission):
+		msg = "permission denied: make the file and its folder readable by this user"
+	case errors.Is(err, syscall.ENOTDIR):
+		msg = "a part of the path is a file, not a folder: check the path"
+	default:
+		msg = fmt.Sprintf("%v: check the path and the disk", err)
+	}
+	return &fileError{verb: "read", msg: msg, err: err}
+}
+
+// saveStep is the step of an atomic write that failed.
+type saveStep int
+
+const (
+	stepCreate saveStep = iota // creating the temporary file in the folder
+	stepWrite                  // writing, syncing or closing it
+	stepRename                 // renaming it over the target
+)
+
+// saveErr explains an error of step while writing a file in dir, without
+// naming the temporary file.
+func saveErr(step saveStep, dir string, err error) error {
+	err = osErr(err)
+	const unchanged = "; the old file is unchanged"
+	noSpace := errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+	var msg string
+	switch {
+	case noSpace && step == stepCreate:
+		msg = fmt.Sprintf("no space left on the disk of folder %s: free some space and retry", dir)
+	case noSpace:
+		msg = fmt.Sprintf("no space left on the disk of folder %s: free some space and retry%s", dir, unchanged)
+	case step == stepCreate && errors.Is(err, fs.ErrPermission):
+		msg = fmt.Sprintf("permission denied on folder %s: make the folder writable", dir)
+	case step == stepCreate && errors.Is(err, fs.ErrNotExist):
+		msg = fmt.Sprintf("folder %s does not exist: create it first", dir)
+	case step == stepCreate && errors.Is(err, syscall.ENOTDIR):
+		msg = fmt.Sprintf("a part of the path %s is a file, not a folder: check the path", dir)
+	case step == stepCreate && errors.Is(err, syscall.EROFS):
+		msg = fmt.Sprintf("folder %s is on a read-only file system: use a writable location", dir)
+	case step == stepCreate:
+		msg = fmt.Sprintf("cannot create a file in folder %s (%v): check the folder", dir, err)
+	case step == stepWrite:
+		msg = fmt.Sprintf("writing the new content failed (%v): check the disk%s", err, unchanged)
+	case errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.EEXIST) || errors.Is(err, syscall.ENOTEMPTY):
+		msg = "it is a folder: remove the folder or choose another config path"
+	case errors.Is(err, fs.ErrPermission):
+		msg = fmt.Sprintf("permission denied replacing it in folder %s: make the folder writable%s", dir, unchanged)
+	default:
+		msg = fmt.Sprintf("replacing it failed (%v): check folder %s%s", err, dir, unchanged)
+	}
+	return &fileError{verb: "write", msg: msg, err: err}
 }
 
 // Save writes Bytes() to Path() atomically: a temporary file in the same
@@ -54,7 +135,7 @@ func (f *File) Save() error {
 		target = resolved
 	}
 	if err := writeAtomic(target, f.Bytes(), 0o600, f.write); err != nil {
-		return &Error{Path: f.path, Err: fmt.Errorf("save: %w", err)}
+		return &Error{Path: f.path, Err: err}
 	}
 	return nil
 }
@@ -70,7 +151,7 @@ func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Write
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
 	if err != nil {
-		return err
+		return saveErr(stepCreate, dir, err)
 	}
 	defer func() {
 		if err != nil {
@@ -79,7 +160,7 @@ func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Write
 		}
 	}()
 	if err := tmp.Chmod(perm); err != nil {
-		return err
+		return saveErr(stepWrite, dir, err)
 	}
 	if write == nil {
 		_, err = tmp.Write(data)
@@ -87,16 +168,16 @@ func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Write
 		err = write(tmp, data)
 	}
 	if err != nil {
-		return err
+		return saveErr(stepWrite, dir, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return err
+		return saveErr(stepWrite, dir, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return saveErr(stepWrite, dir, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
+		return saveErr(stepRename, dir, err)
 	}
 	return syncDir(dir)
 }

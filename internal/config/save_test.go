@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -128,16 +130,18 @@ func TestSaveFailureLeavesOriginal(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Set("secret", "new secret")
-	diskFull := errors.New("no space left on device")
 	f.write = func(w io.Writer, data []byte) error {
 		if _, err := w.Write(data[:len(data)/2]); err != nil {
 			return err
 		}
-		return diskFull
+		return &fs.PathError{Op: "write", Path: w.(*os.File).Name(), Err: syscall.ENOSPC}
 	}
 	err = f.Save()
-	if !errors.Is(err, diskFull) {
+	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("Save: got %v; want the injected write error", err)
+	}
+	if want := "cannot write " + path + ": no space left on the disk of folder " + dir + ": free some space and retry; the old file is unchanged"; err.Error() != want {
+		t.Errorf("Save: got error %q; want %q", err, want)
 	}
 	var ce *Error
 	if !errors.As(err, &ce) || ce.Path != path {
@@ -168,10 +172,75 @@ func TestSaveOverDirectoryFails(t *testing.T) {
 	}
 	f := New(path)
 	f.Set("a", "1")
-	if err := f.Save(); err == nil {
-		t.Fatal("Save over a directory: got no error; want one")
+	err := f.Save()
+	if want := "cannot write " + path + ": it is a folder: remove the folder or choose another config path"; err == nil || err.Error() != want {
+		t.Fatalf("Save over a directory: got %v; want %q", err, want)
 	}
 	checkOnly(t, dir, "config.properties")
+}
+
+// TestSaveErrorMessages checks the one-line message (without the temporary
+// file's name) and the wrapped OS error for each way a save can fail.
+func TestSaveErrorMessages(t *testing.T) {
+	t.Parallel()
+	const dir = "/etc/jira"
+	tmp := dir + "/.config.properties-12345"
+	tests := []struct {
+		step  saveStep
+		errno syscall.Errno
+		want  string
+	}{
+		{stepCreate, syscall.EACCES, "permission denied on folder /etc/jira: make the folder writable"},
+		{stepCreate, syscall.EPERM, "permission denied on folder /etc/jira: make the folder writable"},
+		{stepCreate, syscall.ENOENT, "folder /etc/jira does not exist: create it first"},
+		{stepCreate, syscall.ENOTDIR, "a part of the path /etc/jira is a file, not a folder: check the path"},
+		{stepCreate, syscall.EROFS, "folder /etc/jira is on a read-only file system: use a writable location"},
+		{stepCreate, syscall.ENOSPC, "no space left on the disk of folder /etc/jira: free some space and retry"},
+		{stepCreate, syscall.EMFILE, "cannot create a file in folder /etc/jira (too many open files): check the folder"},
+		{stepWrite, syscall.EDQUOT, "no space left on the disk of folder /etc/jira: free some space and retry; the old file is unchanged"},
+		{stepWrite, syscall.EIO, "writing the new content failed (input/output error): check the disk; the old file is unchanged"},
+		{stepRename, syscall.EISDIR, "it is a folder: remove the folder or choose another config path"},
+		{stepRename, syscall.EACCES, "permission denied replacing it in folder /etc/jira: make the folder writable; the old file is unchanged"},
+		{stepRename, syscall.EXDEV, "replacing it failed (invalid cross-device link): check folder /etc/jira; the old file is unchanged"},
+	}
+	for _, tt := range tests {
+		var osErr error = &fs.PathError{Op: "open", Path: tmp, Err: tt.errno}
+		if tt.step == stepRename {
+			osErr = &os.LinkError{Op: "rename", Old: tmp, New: dir + "/config.properties", Err: tt.errno}
+		}
+		err := error(&Error{Path: dir + "/config.properties", Err: saveErr(tt.step, dir, osErr)})
+		if want := "cannot write /etc/jira/config.properties: " + tt.want; err.Error() != want {
+			t.Errorf("%v: got %q; want %q", tt.errno, err, want)
+		}
+		if strings.Contains(err.Error(), tmp) {
+			t.Errorf("%v: %q names the temporary file", tt.errno, err)
+		}
+		if !errors.Is(err, tt.errno) {
+			t.Errorf("%v: errors.Is(%v) is false; want true", tt.errno, err)
+		}
+	}
+}
+
+func TestSaveIntoReadOnlyFolder(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() == 0 {
+		t.Skip("root can write to a read-only folder")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o700) })
+	path := filepath.Join(dir, "config.properties")
+	f := New(path)
+	f.Set("a", "1")
+	err := f.Save()
+	if want := "cannot write " + path + ": permission denied on folder " + dir + ": make the folder writable"; err == nil || err.Error() != want {
+		t.Fatalf("Save: got %v; want %q", err, want)
+	}
+	if !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("Save: got %v; want errors.Is fs.ErrPermission", err)
+	}
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -200,6 +269,15 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("Load(big): got %v; want %q", err, want)
 	}
 
+	notDir := filepath.Join(big, "config.properties")
+	_, err = Load(notDir)
+	if want := "cannot read " + notDir + ": a part of the path is a file, not a folder: check the path"; err == nil || err.Error() != want {
+		t.Errorf("Load(file/x): got %v; want %q", err, want)
+	}
+	if !errors.Is(err, syscall.ENOTDIR) {
+		t.Errorf("Load(file/x): got %v; want errors.Is ENOTDIR", err)
+	}
+
 	ok := filepath.Join(dir, "ok.properties")
 	if err := os.WriteFile(ok, []byte("a=1\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -207,6 +285,27 @@ func TestLoadErrors(t *testing.T) {
 	f, err := Load(ok)
 	if err != nil || f.Get("a") != "1" || f.Path() != ok {
 		t.Errorf("Load(ok): got %v, a=%q; want a=1", err, f.Get("a"))
+	}
+}
+
+func TestLoadErrorMessages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		errno syscall.Errno
+		want  string
+	}{
+		{syscall.EACCES, "cannot read a/config.properties: permission denied: make the file and its folder readable by this user"},
+		{syscall.ENOTDIR, "cannot read a/config.properties: a part of the path is a file, not a folder: check the path"},
+		{syscall.EIO, "cannot read a/config.properties: input/output error: check the path and the disk"},
+	}
+	for _, tt := range tests {
+		err := error(&Error{Path: "a/config.properties", Err: loadErr("a/config.properties", &fs.PathError{Op: "open", Path: "a/config.properties", Err: tt.errno})})
+		if err.Error() != tt.want {
+			t.Errorf("%v: got %q; want %q", tt.errno, err, tt.want)
+		}
+		if !errors.Is(err, tt.errno) {
+			t.Errorf("%v: errors.Is(%v) is false; want true", tt.errno, err)
+		}
 	}
 }
 
@@ -234,8 +333,13 @@ func TestWriteFileAtomic(t *testing.T) {
 		}
 		checkOnly(t, dir, "jira_publickey.pem")
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, "missing", "x.pem"), []byte("x"), 0o644); err == nil {
-		t.Errorf("writing into a missing folder succeeded; want an error")
+	missing := filepath.Join(dir, "missing")
+	err := WriteFileAtomic(filepath.Join(missing, "x.pem"), []byte("x"), 0o644)
+	if want := "folder " + missing + " does not exist: create it first"; err == nil || err.Error() != want {
+		t.Errorf("writing into a missing folder: got %v; want %q", err, want)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("writing into a missing folder: got %v; want errors.Is fs.ErrNotExist", err)
 	}
 	checkOnly(t, dir, "jira_publickey.pem")
 }
