@@ -3,8 +3,11 @@ package keys
 import (
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -404,4 +407,41 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("Parse(EncodePrivate(k)): got a different key")
 		}
 	})
+}
+
+// TestParseRejectsInconsistentKey guards the validation Parse leaves to
+// crypto/x509: a well-formed PKCS#1 or PKCS#8 key whose private exponent does
+// not match its primes must be refused as malformed, not used to sign.
+func TestParseRejectsInconsistentKey(t *testing.T) {
+	t.Parallel()
+	k := referenceKey(t)
+	raw := struct {
+		Version               int
+		N                     *big.Int
+		E                     int
+		D, P, Q, Dp, Dq, Qinv *big.Int
+	}{0, k.N, k.E, new(big.Int).Add(k.D, big.NewInt(2)), k.Primes[0], k.Primes[1], k.Precomputed.Dp, k.Precomputed.Dq, k.Precomputed.Qinv}
+	pkcs1, err := asn1.Marshal(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info pkcs8
+	if _, err := asn1.Unmarshal(good, &info); err != nil {
+		t.Fatal(err)
+	}
+	info.PrivateKey = pkcs1
+	pkcs8DER, err := asn1.Marshal(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, der := range map[string][]byte{"PKCS#1": pkcs1, "PKCS#8": pkcs8DER} {
+		_, err := Parse(base64.StdEncoding.EncodeToString(der))
+		if !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s key with a wrong private exponent: got %v; want ErrMalformed", name, err)
+		}
+	}
 }

@@ -347,7 +347,14 @@ func parsePrivateDER(der []byte) (*rsa.PrivateKey, error) {
 
 // isDSAPrivate reports whether der is OpenSSL's traditional DSA private key
 // (a SEQUENCE of six INTEGERs).
+// encoding/asn1 ignores trailing elements of a SEQUENCE, so the count is
+// checked separately: an RSA key (nine INTEGERs) that x509 refused must not
+// pass for DSA.
 func isDSAPrivate(der []byte) bool {
+	var elems []asn1.RawValue
+	if rest, err := asn1.Unmarshal(der, &elems); err != nil || len(rest) != 0 || len(elems) != 6 {
+		return false
+	}
 	var k struct {
 		Version       int
 		P, Q, G, Y, X *big.Int
