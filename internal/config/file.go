@@ -19,6 +19,9 @@ type File struct {
 	// write writes the new content to the temporary file in Save; nil means
 	// w.Write. Tests set it to inject a failure.
 	write func(w io.Writer, data []byte) error
+	// syncDir syncs the folder after the rename in Save; nil means the
+	// real one. Tests set it to inject a failure.
+	syncDir func(dir string) error
 }
 
 // entry is one logical line: a comment, a blank line or a key/value line

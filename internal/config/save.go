@@ -127,14 +127,14 @@ func saveErr(step saveStep, dir string, err error) error {
 
 // Save writes Bytes() to Path() atomically: a temporary file in the same
 // directory, mode 0600, synced and renamed over the target, then the
-// directory synced. On failure the temporary file is removed and the old file
-// is left as it was. If Path() is a symbolic link, its target is replaced.
+// directory synced (best-effort: once the rename is done, Save succeeds). On
+// failure the temporary file is removed and the old file is left as it was. If Path() is a symbolic link, its target is replaced.
 func (f *File) Save() error {
 	target := f.path
 	if resolved, err := filepath.EvalSymlinks(target); err == nil {
 		target = resolved
 	}
-	if err := writeAtomic(target, f.Bytes(), 0o600, f.write); err != nil {
+	if err := writeAtomic(target, f.Bytes(), 0o600, f.write, f.syncDir); err != nil {
 		return &Error{Path: f.path, Err: err}
 	}
 	return nil
@@ -144,10 +144,10 @@ func (f *File) Save() error {
 // temporary file in the same folder, synced and renamed over path, so a
 // reader sees the old file or the new one, never a part.
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	return writeAtomic(path, data, perm, nil)
+	return writeAtomic(path, data, perm, nil, nil)
 }
 
-func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Writer, []byte) error) (err error) {
+func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Writer, []byte) error, sync func(string) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
 	if err != nil {
@@ -179,19 +179,23 @@ func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Write
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return saveErr(stepRename, dir, err)
 	}
-	return syncDir(dir)
+	// The new file is in place from here on, so nothing may report a
+	// failure: callers (and the README) take a failed save to mean the old
+	// file was kept. Syncing the folder only makes the rename survive a
+	// power loss; it is best-effort, and some file systems cannot do it.
+	if sync == nil {
+		sync = syncDir
+	}
+	_ = sync(dir)
+	return nil
 }
 
-// syncDir makes the rename durable. File systems that cannot sync a
-// directory say so with EINVAL; that is not worth failing a save for.
+// syncDir makes the rename durable by syncing the folder that holds it.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, errors.ErrUnsupported) {
-		return err
-	}
-	return nil
+	return d.Sync()
 }

@@ -163,6 +163,38 @@ func TestSaveFailureLeavesOriginal(t *testing.T) {
 	checkOnly(t, dir, "config.properties")
 }
 
+// TestSaveSucceedsWhenDirSyncFails: once the rename is done the new file is
+// in place, so a failing folder sync must not turn the save into a failure
+// (which would tell the user the old file was kept).
+func TestSaveSucceedsWhenDirSyncFails(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.properties")
+	if err := os.WriteFile(path, []byte("a=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Set("a", "2")
+	synced := false
+	f.syncDir = func(string) error {
+		synced = true
+		return &fs.PathError{Op: "sync", Path: dir, Err: syscall.EIO}
+	}
+	if err := f.Save(); err != nil {
+		t.Errorf("Save with a failing folder sync: got %v; want nil (the new file is in place)", err)
+	}
+	if !synced {
+		t.Errorf("Save did not try to sync the folder")
+	}
+	if got, _ := os.ReadFile(path); string(got) != "a=2\n" {
+		t.Errorf("file after save: got %q; want %q", got, "a=2\n")
+	}
+	checkOnly(t, dir, "config.properties")
+}
+
 func TestSaveOverDirectoryFails(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
