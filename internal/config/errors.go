@@ -19,6 +19,8 @@ type Error struct {
 	Err  error
 }
 
+// Error returns the one-line message: what is wrong with which file (and
+// key), and what to do about it.
 func (e *Error) Error() string {
 	var fe *fileError
 	switch {

@@ -27,8 +27,8 @@ func seedFiles(f *testing.F) [][]byte {
 	return seeds
 }
 
-// FuzzParse checks that Parse never panics, and that a file it accepts is
-// kept byte for byte and parses the same again.
+// FuzzParse checks that Parse never panics, that a file it accepts is kept
+// byte for byte, and that Keys lists each key once, each one set.
 func FuzzParse(f *testing.F) {
 	for _, s := range seedFiles(f) {
 		f.Add(s)
@@ -41,8 +41,15 @@ func FuzzParse(f *testing.F) {
 		if got := c.Bytes(); string(got) != string(data) {
 			t.Fatalf("Bytes: got %q; want the input unchanged", got)
 		}
+		seen := make(map[string]bool)
 		for _, k := range c.Keys() {
-			c.Get(k)
+			if seen[k] {
+				t.Fatalf("Keys: %q listed twice", k)
+			}
+			seen[k] = true
+			if _, ok := c.Lookup(k); !ok {
+				t.Fatalf("Keys lists %q but Lookup says it is not set", k)
+			}
 		}
 	})
 }

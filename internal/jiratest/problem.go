@@ -23,7 +23,7 @@ const (
 )
 
 // problemStatus is net.oauth's OAuth.Problems.TO_HTTP_CODE for the problems
-// Jira reports.
+// this provider reports.
 var problemStatus = map[string]int{
 	problemParameterAbsent:         http.StatusBadRequest,
 	problemParameterRejected:       http.StatusBadRequest,
@@ -32,10 +32,8 @@ var problemStatus = map[string]int{
 	problemVersionRejected:         http.StatusBadRequest,
 	problemSignatureInvalid:        http.StatusUnauthorized,
 	problemConsumerKeyUnknown:      http.StatusUnauthorized,
-	"consumer_key_rejected":        http.StatusUnauthorized,
 	problemTokenRejected:           http.StatusUnauthorized,
 	problemTokenExpired:            http.StatusUnauthorized,
-	"token_used":                   http.StatusUnauthorized,
 	problemPermissionUnknown:       http.StatusUnauthorized,
 	problemPermissionDenied:        http.StatusUnauthorized,
 	problemNonceUsed:               http.StatusUnauthorized,

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha1" //nolint:gosec // RSA-SHA1 is what Jira's OAuth 1.0a uses.
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ func (p *Provider) authenticate(req *request, required []string,
 	}
 	var absent []string
 	for _, name := range append(append([]string(nil), signedParams...), required...) {
-		if _, ok := m.get(name); !ok && !contains(absent, name) {
+		if _, ok := m.get(name); !ok && !slices.Contains(absent, name) {
 			absent = append(absent, name)
 		}
 	}
@@ -137,13 +138,4 @@ func joinEncoded(names []string) string {
 		enc[i] = percentEncode(n)
 	}
 	return strings.Join(enc, "&")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
