@@ -48,14 +48,14 @@ func ParsePublic(data []byte) (*rsa.PublicKey, error) {
 	if err != nil {
 		return nil, errMalformed
 	}
-	if _, err := x509.ParsePKIXPublicKey(der); err == nil {
-		return pkixPublic(der)
+	if k, err := x509.ParsePKIXPublicKey(der); err == nil {
+		return publicRSA(k)
 	}
 	if k, err := x509.ParsePKCS1PublicKey(der); err == nil {
 		return checkPublic(k)
 	}
-	if _, err := x509.ParseCertificate(der); err == nil {
-		return certPublic(der)
+	if c, err := x509.ParseCertificate(der); err == nil {
+		return publicRSA(c.PublicKey)
 	}
 	if _, ok := pkcs8Algorithm(der); ok {
 		return nil, errPrivateGiven
