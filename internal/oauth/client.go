@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,14 +62,14 @@ func (c *Client) RequestToken(ctx context.Context, callback string) (TemporaryCr
 	if callback == "" {
 		callback = "oob"
 	}
-	ex, err := c.exchange(ctx, OpRequestToken, requestTokenPath, map[string]string{"oauth_callback": callback}, nil)
+	v, err := c.exchange(ctx, OpRequestToken, requestTokenPath, map[string]string{"oauth_callback": callback}, nil)
 	if err != nil {
 		return TemporaryCredentials{}, err
 	}
 	return TemporaryCredentials{
-		Token:             ex.values.Get("oauth_token"),
-		Secret:            ex.values.Get("oauth_token_secret"),
-		CallbackConfirmed: ex.values.Get("oauth_callback_confirmed") == "true",
+		Token:             v.Get("oauth_token"),
+		Secret:            v.Get("oauth_token_secret"),
+		CallbackConfirmed: v.Get("oauth_callback_confirmed") == "true",
 	}, nil
 }
 
@@ -88,16 +89,16 @@ func (c *Client) AccessToken(ctx context.Context, requestToken, requestSecret, v
 		return Credentials{}, errors.New("access token: no verifier: approve the request token in Jira and pass the verifier it shows")
 	}
 	extra := map[string]string{"oauth_token": requestToken, "oauth_verifier": verifier}
-	ex, err := c.exchange(ctx, OpAccessToken, accessTokenPath, extra, scrubber{verifier, requestSecret})
+	v, err := c.exchange(ctx, OpAccessToken, accessTokenPath, extra, scrubber{verifier, requestSecret})
 	if err != nil {
 		return Credentials{}, err
 	}
 	return Credentials{
-		Token:                  ex.values.Get("oauth_token"),
-		Secret:                 ex.values.Get("oauth_token_secret"),
-		SessionHandle:          ex.values.Get("oauth_session_handle"),
-		ExpiresIn:              seconds(ex.values.Get("oauth_expires_in")),
-		AuthorizationExpiresIn: seconds(ex.values.Get("oauth_authorization_expires_in")),
+		Token:                  v.Get("oauth_token"),
+		Secret:                 v.Get("oauth_token_secret"),
+		SessionHandle:          v.Get("oauth_session_handle"),
+		ExpiresIn:              seconds(v.Get("oauth_expires_in")),
+		AuthorizationExpiresIn: seconds(v.Get("oauth_authorization_expires_in")),
 	}, nil
 }
 
@@ -181,14 +182,9 @@ func formatBytes(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// exchanged is a parsed token endpoint answer.
-type exchanged struct {
-	values url.Values
-}
-
-// exchange POSTs an empty signed request to a token endpoint and parses the
-// form-encoded token it answers with.
-func (c *Client) exchange(ctx context.Context, op, path string, extra map[string]string, secrets scrubber) (*exchanged, error) {
+// exchange POSTs an empty signed request to a token endpoint and returns
+// the form-encoded token it answers with.
+func (c *Client) exchange(ctx context.Context, op, path string, extra map[string]string, secrets scrubber) (url.Values, error) {
 	if c.JiraHome == nil {
 		return nil, fmt.Errorf("%s: no jira_home", op)
 	}
@@ -222,11 +218,10 @@ func (c *Client) exchange(ctx context.Context, op, path string, extra map[string
 	if strings.Contains(strings.ToLower(httpErr.ContentType), "html") {
 		return nil, httpErr
 	}
-	values, err := url.ParseQuery(strings.TrimSpace(string(rt.body)))
-	if err != nil || values.Get("oauth_token") == "" || values.Get("oauth_token_secret") == "" {
+	if rt.formErr != nil || rt.form.Get("oauth_token") == "" || rt.form.Get("oauth_token_secret") == "" {
 		return nil, httpErr
 	}
-	return &exchanged{values: values}, nil
+	return rt.form, nil
 }
 
 // endpoint returns jira_home + path.
@@ -249,6 +244,11 @@ type roundTripped struct {
 	localTime time.Time
 	consumer  string
 	secrets   scrubber
+	// form is the body parsed as a form, for token endpoints and non-2xx
+	// answers (nil otherwise, or for JSON, XML and HTML); formErr is
+	// url.ParseQuery's error, if any.
+	form    url.Values
+	formErr error
 }
 
 // roundTrip signs req, sends it without following redirects, and reads the
@@ -302,10 +302,14 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 		tr.secrets = secrets
 	}
 	tr.response(resp, body, tokenEndpoint)
-	return &roundTripped{
+	rt := &roundTripped{
 		op: op, url: reqURL, base: base, resp: resp, body: body,
 		localTime: localTime, consumer: c.Signer.ConsumerKey, secrets: secrets,
-	}, nil
+	}
+	if b := strings.TrimSpace(string(body)); (tokenEndpoint || resp.StatusCode >= 300) && b != "" && !strings.ContainsAny(b[:1], "{[<") {
+		rt.form, rt.formErr = url.ParseQuery(b)
+	}
+	return rt, nil
 }
 
 // problem returns the *ProblemError carried by a non-2xx answer, or nil.
@@ -321,12 +325,10 @@ func (rt *roundTripped) problem() *ProblemError {
 			}
 		}
 	}
-	if b := strings.TrimSpace(string(rt.body)); b != "" && !strings.ContainsAny(b[:1], "{[<") {
-		if v, err := url.ParseQuery(b); err == nil && v.Get("oauth_problem") != "" {
-			for n, vs := range v {
-				if _, ok := details[n]; !ok {
-					details[n] = vs
-				}
+	if rt.formErr == nil && rt.form.Get("oauth_problem") != "" {
+		for n, vs := range rt.form {
+			if _, ok := details[n]; !ok {
+				details[n] = slices.Clone(vs)
 			}
 		}
 	}

@@ -237,6 +237,9 @@ func TestProblemErrors(t *testing.T) {
 		{name: "signature_invalid other parameter", op: OpAccessToken, status: 401,
 			header: []string{"oauth_problem", "signature_invalid", "oauth_signature_base_string", "@param"},
 			want:   []string{"different values for the parameters oauth_nonce, oauth_token than we signed"}, notWant: []string{"ver-SECRET", "rt-VALUE"}},
+		{name: "signature_invalid un-encoded base string", op: OpAccessToken, status: 401,
+			header: []string{"oauth_problem", "signature_invalid", "oauth_signature_base_string", "@raw"},
+			want:   []string{"sent a base string this tool cannot read"}, notWant: []string{"oauth_consumer_key=", "oauth_nonce=", "rt-VALUE"}},
 		{name: "consumer_key_unknown", op: OpRequestToken, status: 401,
 			header: []string{"oauth_problem", "consumer_key_unknown"},
 			want:   []string{`no incoming Application Link with consumer key "jira-cli": check consumer_key`}},
@@ -289,6 +292,13 @@ func TestProblemErrors(t *testing.T) {
 						return in.base
 					case strings.HasPrefix(v, "@url:"):
 						return serverBase(r, strings.TrimPrefix(v, "@url:"), in.oauth, in.body)
+					case v == "@raw":
+						// What a sloppy proxy or provider might send: the
+						// base string with its parts decoded.
+						parts := strings.SplitN(in.base, "&", 3)
+						u, _ := url.PathUnescape(parts[1])
+						q, _ := url.PathUnescape(parts[2])
+						return parts[0] + "&" + u + "&" + q
 					case v == "@param":
 						o := url.Values{}
 						for k, vs := range in.oauth {

@@ -120,8 +120,8 @@ func (e *ProblemError) signatureAdvice() string {
 		return "Jira could not verify the signature; the two usual causes: " + keyMismatch +
 			", or jira_home is not the URL Jira sees (set it to Jira's base URL)"
 	}
-	tm, tu, tp, ok1 := splitBaseString(theirs)
-	om, ou, op, ok2 := splitBaseString(e.SentBaseString)
+	tm, tu, tp, ok1 := splitBase(theirs)
+	om, ou, op, ok2 := splitBase(e.SentBaseString)
 	if !ok1 || !ok2 {
 		return "Jira could not verify the signature and sent a base string this tool cannot read; the two usual causes: " + keyMismatch + ", or jira_home is not the URL Jira sees"
 	}
@@ -139,9 +139,24 @@ func (e *ProblemError) signatureAdvice() string {
 		return fmt.Sprintf("Jira saw method %s while we signed %s: something between us and Jira changes the request", oneLine(tm, 20), oneLine(om, 20))
 	}
 	if diff := differingNames(tp, op); len(diff) > 0 {
-		return fmt.Sprintf("Jira saw different values for the parameters %s than we signed: something between us and Jira rewrites the query or body (a proxy re-encoding it?)", oneLine(strings.Join(diff, ", "), 200))
+		return fmt.Sprintf("Jira saw different values for the parameters %s than we signed: something between us and Jira rewrites the query or body (a proxy re-encoding it?)", oneLine(listNames(diff), 200))
 	}
 	return "Jira computed the same base string, so the key is wrong: " + keyMismatch
+}
+
+// splitBase splits a base string into method, decoded base string URI and
+// encoded parameters; ok=false when it is not a well-formed base string.
+func splitBase(base string) (method, uri string, params []param, ok bool) {
+	method, encodedURI, pairs, ok := splitBaseString(base)
+	if !ok {
+		return "", "", nil, false
+	}
+	uri, err := url.PathUnescape(encodedURI)
+	if err != nil {
+		return "", "", nil, false
+	}
+	params, ok = baseParams(pairs)
+	return method, uri, params, ok
 }
 
 func (e *ProblemError) timestampAdvice() string {
@@ -152,10 +167,10 @@ func (e *ProblemError) timestampAdvice() string {
 		known = true
 	} else if r := e.Details.Get("oauth_acceptable_timestamps"); r != "" && !e.LocalTime.IsZero() {
 		lo, hi, ok := strings.Cut(r, "-")
-		min, err1 := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
-		max, err2 := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
-		if ok && err1 == nil && err2 == nil && min <= max {
-			skew = time.Duration(e.LocalTime.Unix()-(min+max)/2) * time.Second
+		first, err1 := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
+		last, err2 := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
+		if ok && err1 == nil && err2 == nil && first <= last {
+			skew = time.Duration(e.LocalTime.Unix()-(first+last)/2) * time.Second
 			known = true
 		}
 	}
@@ -173,24 +188,59 @@ func (e *ProblemError) timestampAdvice() string {
 	return fmt.Sprintf("your clock is %s %s Jira's; Jira accepts 5 minutes: sync this machine's clock (NTP) or Jira's", abs, dir)
 }
 
-// splitBaseString splits a base string into method, decoded base string URI
-// and the parameters as encoded name/value pairs.
-func splitBaseString(base string) (method, uri string, params []param, ok bool) {
+// splitBaseString splits a signature base string into its method, its
+// base string URI and its parameters as encoded "name%3Dvalue" pairs. It
+// checks only the structure (three '&'-separated parts); see baseParams.
+func splitBaseString(base string) (method, encodedURI string, pairs []string, ok bool) {
 	parts := strings.SplitN(base, "&", 3)
 	if len(parts) != 3 {
 		return "", "", nil, false
 	}
-	u, err := url.PathUnescape(parts[1])
-	if err != nil {
-		return "", "", nil, false
-	}
 	if parts[2] != "" {
-		for pair := range strings.SplitSeq(parts[2], "%26") {
-			n, v, _ := strings.Cut(pair, "%3D")
-			params = append(params, param{n, v})
+		pairs = strings.Split(parts[2], "%26")
+	}
+	return parts[0], parts[1], pairs, true
+}
+
+// baseParams splits encoded base string pairs into names and values, still
+// encoded. It reports ok=false unless every pair is "name%3Dvalue" with a
+// name made of percent-encoded characters only: an un-encoded base string
+// (a sloppy proxy's) would otherwise yield a whole base string, secrets
+// and all, as one "name".
+func baseParams(pairs []string) (params []param, ok bool) {
+	for _, pair := range pairs {
+		n, v, found := strings.Cut(pair, "%3D")
+		if !found || !isEncodedName(n) {
+			return nil, false
+		}
+		params = append(params, param{n, v})
+	}
+	return params, true
+}
+
+// isEncodedName reports whether n is a plausible percent-encoded parameter
+// name: non-empty, short, and only unreserved characters and '%'.
+func isEncodedName(n string) bool {
+	if n == "" || len(n) > 200 {
+		return false
+	}
+	for _, c := range []byte(n) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~%", c) >= 0) {
+			return false
 		}
 	}
-	return parts[0], u, params, true
+	return true
+}
+
+// maxListedNames caps how many parameter names an advice lists.
+const maxListedNames = 8
+
+// listNames joins names for a message, at most maxListedNames of them.
+func listNames(names []string) string {
+	if len(names) > maxListedNames {
+		return fmt.Sprintf("%s and %d more", strings.Join(names[:maxListedNames], ", "), len(names)-maxListedNames)
+	}
+	return strings.Join(names, ", ")
 }
 
 // differingNames returns the (decoded) names whose values differ between a

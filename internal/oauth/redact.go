@@ -20,20 +20,20 @@ func secretParam(name string) bool {
 
 // redactBaseString replaces the values of secret parameters in a signature
 // base string with "[redacted]" (left unencoded so that it stands out; a
-// real base string never holds a bracket).
+// real base string never holds a bracket). The parameters of an un-encoded
+// base string ("a=1&oauth_verifier=v") are redacted too.
 func redactBaseString(base string) string {
-	parts := strings.SplitN(base, "&", 3)
-	if len(parts) != 3 {
+	method, uri, pairs, ok := splitBaseString(base)
+	if !ok {
 		return base
 	}
-	pairs := strings.Split(parts[2], "%26")
 	for i, pair := range pairs {
 		name, _, ok := strings.Cut(pair, "%3D")
 		if n, err := url.PathUnescape(name); err == nil && ok && secretParam(n) {
 			pairs[i] = name + "%3D" + redacted
 		}
 	}
-	return parts[0] + "&" + parts[1] + "&" + strings.Join(pairs, "%26")
+	return method + "&" + uri + "&" + redactForm(strings.Join(pairs, "%26"))
 }
 
 // formSeparators are the pair separators of a form as Jira or a proxy

@@ -60,15 +60,10 @@ func (t *tracer) response(resp *http.Response, body []byte, showBody bool) {
 		return
 	}
 	t.printf("<", "")
-	text := string(body)
-	more := ""
-	if len(text) > maxTracedBody {
-		more = fmt.Sprintf("\n* ... %d more bytes", len(text)-maxTracedBody)
-		text = text[:maxTracedBody]
-	}
-	t.printf("< ", "%s", strings.ToValidUTF8(redactForm(text), "?"))
-	if more != "" {
-		t.printf("", "%s", strings.TrimPrefix(more, "\n"))
+	shown := body[:min(len(body), maxTracedBody)]
+	t.printf("< ", "%s", strings.ToValidUTF8(redactForm(string(shown)), "?"))
+	if more := len(body) - len(shown); more > 0 {
+		t.printf("* ", "... %d more bytes", more)
 	}
 }
 
