@@ -220,15 +220,29 @@ func (p *Provider) commentsJSON(base string, is *issue) map[string]any {
 	return map[string]any{"comments": list, "maxResults": len(list), "total": len(list), "startAt": 0}
 }
 
+// serveIssue, serveComments and addComment build their answer under p.mu
+// and write it after unlocking: a client that reads its response slowly
+// must not stall other requests, Approve or Advance.
+
 func (p *Provider) serveIssue(w http.ResponseWriter, base, key, user string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	is := p.issueLocked(key)
-	if is == nil || user == "" { // anonymous users have no Browse permission
+	body, ok := p.issueJSON(base, key, user)
+	if !ok {
 		writeRESTError(w, http.StatusNotFound, msgNoIssue)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	writeJSON(w, http.StatusOK, body)
+}
+
+// issueJSON is the issue keyOrID as user sees it; ok is false when the
+// issue does not exist or user is anonymous (no Browse permission).
+func (p *Provider) issueJSON(base, keyOrID, user string) (body map[string]any, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	is := p.issueLocked(keyOrID)
+	if is == nil || user == "" {
+		return nil, false
+	}
+	return map[string]any{
 		"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
 		"id":     is.id,
 		"self":   base + "/rest/api/2/issue/" + is.id,
@@ -241,18 +255,22 @@ func (p *Provider) serveIssue(w http.ResponseWriter, base, key, user string) {
 			"created":   is.created.Format(jiraTime),
 			"comment":   p.commentsJSON(base, is),
 		},
-	})
+	}, true
 }
 
 func (p *Provider) serveComments(w http.ResponseWriter, base, key, user string) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	is := p.issueLocked(key)
-	if is == nil || user == "" {
+	var body map[string]any
+	if is != nil && user != "" {
+		body = p.commentsJSON(base, is)
+	}
+	p.mu.Unlock()
+	if body == nil {
 		writeRESTError(w, http.StatusNotFound, msgNoIssue)
 		return
 	}
-	writeJSON(w, http.StatusOK, p.commentsJSON(base, is))
+	writeJSON(w, http.StatusOK, body)
 }
 
 func (p *Provider) addComment(w http.ResponseWriter, req *request, base, key, user string) {
@@ -273,13 +291,14 @@ func (p *Provider) addComment(w http.ResponseWriter, req *request, base, key, us
 		return
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	is := p.issueLocked(key)
 	if is == nil {
+		p.mu.Unlock()
 		writeRESTError(w, http.StatusNotFound, msgNoIssue)
 		return
 	}
 	if in.Body == nil || strings.TrimSpace(*in.Body) == "" {
+		p.mu.Unlock()
 		writeJSON(w, http.StatusBadRequest, restErrors{
 			ErrorMessages: []string{},
 			Errors:        map[string]string{"comment": "Comment body can not be empty!"},
@@ -295,6 +314,9 @@ func (p *Provider) addComment(w http.ResponseWriter, req *request, base, key, us
 	}
 	p.nextCommentID++
 	is.comments = append(is.comments, c)
-	w.Header().Set("Location", base+"/rest/api/2/issue/"+is.id+"/comment/"+c.ID)
-	writeJSON(w, http.StatusCreated, p.commentJSON(base, is, c))
+	location := base + "/rest/api/2/issue/" + is.id + "/comment/" + c.ID
+	body := p.commentJSON(base, is, c)
+	p.mu.Unlock()
+	w.Header().Set("Location", location)
+	writeJSON(w, http.StatusCreated, body)
 }

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -100,4 +102,99 @@ func TestREST(t *testing.T) {
 	// A bad OAuth header on /rest is refused, not treated as anonymous.
 	bad := call{method: "GET", url: e.url("/rest/api/2/serverInfo"), tamper: flipSignatureByte}
 	wantProblem(t, e.call(bad), http.StatusUnauthorized, "signature_invalid")
+}
+
+// blockingWriter is a ResponseWriter whose Write blocks until release is
+// closed, like a client that does not read its response.
+type blockingWriter struct {
+	header  http.Header
+	once    sync.Once
+	writing chan struct{} // closed when Write is first called
+	release chan struct{} // Write returns once it is closed
+}
+
+func newBlockingWriter() *blockingWriter {
+	return &blockingWriter{header: http.Header{}, writing: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (w *blockingWriter) Header() http.Header { return w.header }
+func (w *blockingWriter) WriteHeader(int)     {}
+func (w *blockingWriter) Write(b []byte) (int, error) {
+	w.once.Do(func() { close(w.writing) })
+	<-w.release
+	return len(b), nil
+}
+
+// TestSlowClientDoesNotBlockProvider: while a REST response is being
+// written to a client that does not read it, Approve and Advance still run
+// (the provider must not hold its lock while writing).
+func TestSlowClientDoesNotBlockProvider(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	const guard = 10 * time.Second // a failure guard, not a speed assertion
+	tests := []struct {
+		name   string
+		signed bool
+		method string
+		path   string
+		body   string
+	}{
+		{"issue", true, "GET", "/rest/api/2/issue/DEMO-1", ""},
+		{"unknown issue", true, "GET", "/rest/api/2/issue/NOPE-1", ""},
+		{"anonymous issue", false, "GET", "/rest/api/2/issue/DEMO-1", ""},
+		{"comments", true, "GET", "/rest/api/2/issue/DEMO-1/comment", ""},
+		{"anonymous comments", false, "GET", "/rest/api/2/issue/DEMO-1/comment", ""},
+		{"add comment", true, "POST", "/rest/api/2/issue/DEMO-1/comment", `{"body":"hi"}`},
+		{"add empty comment", true, "POST", "/rest/api/2/issue/DEMO-1/comment", `{"body":" "}`},
+		{"add comment to unknown issue", true, "POST", "/rest/api/2/issue/NOPE-1/comment", `{"body":"hi"}`},
+	}
+	var pending []string // request tokens for Approve, one per case
+	for range tests {
+		pending = append(pending, e.requestToken(t, "oob"))
+	}
+	e.login(t)
+	for i, tt := range tests {
+		var r *http.Request
+		if tt.signed {
+			r, _ = e.c.request(call{method: tt.method, url: e.url(tt.path), body: tt.body, ctype: "application/json"})
+		} else {
+			r = mustRequest(t, tt.method, e.url(tt.path), tt.body)
+		}
+		if r.Body == nil {
+			r.Body = http.NoBody // as a server request has
+		}
+		w := newBlockingWriter()
+		served := make(chan struct{})
+		go func() {
+			defer close(served)
+			e.p.ServeHTTP(w, r)
+		}()
+		select {
+		case <-w.writing:
+		case <-served:
+			t.Fatalf("%s: the handler returned without writing a body", tt.name)
+		case <-time.After(guard):
+			t.Fatalf("%s: the handler never wrote its response", tt.name)
+		}
+		approved := make(chan error, 1)
+		go func() {
+			e.p.Advance(0)
+			_, err := e.p.Approve(pending[i])
+			approved <- err
+		}()
+		select {
+		case err := <-approved:
+			if err != nil {
+				t.Errorf("%s: Approve: %v", tt.name, err)
+			}
+		case <-time.After(guard):
+			t.Errorf("%s: Approve and Advance blocked while the response was being written", tt.name)
+			close(w.release)
+			<-approved // returns once the handler lets go of the lock
+			<-served
+			continue
+		}
+		close(w.release)
+		<-served
+	}
 }
