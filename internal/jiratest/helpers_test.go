@@ -90,12 +90,21 @@ func testBaseString(method, rawURL, body string, oauth [][2]string) string {
 
 func rsaSign(t testing.TB, key *rsa.PrivateKey, base string) string {
 	t.Helper()
-	sum := sha1.Sum([]byte(base))
-	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA1, sum[:])
+	sig, err := sign(key, base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return base64.StdEncoding.EncodeToString(sig)
+	return sig
+}
+
+// sign is rsaSign for goroutines other than the test's: it returns the error.
+func sign(key *rsa.PrivateKey, base string) (string, error) {
+	sum := sha1.Sum([]byte(base))
+	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA1, sum[:])
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(sig), nil
 }
 
 // client signs requests for one consumer against one server.
@@ -120,6 +129,16 @@ type call struct {
 
 func (c *client) request(cl call) (*http.Request, string) {
 	c.t.Helper()
+	r, base, err := c.newRequest(cl)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return r, base
+}
+
+// newRequest is request for goroutines other than the test's: it returns
+// the error instead of calling t.Fatal.
+func (c *client) newRequest(cl call) (*http.Request, string, error) {
 	params := map[string]string{
 		"oauth_consumer_key":     c.consumerKey,
 		"oauth_nonce":            "n" + strconv.FormatInt(c.nonces.Add(1), 10) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36),
@@ -143,9 +162,12 @@ func (c *client) request(cl call) (*http.Request, string) {
 			list = append(list, [2]string{k, v})
 		}
 	}
+	u, err := url.Parse(cl.url) // before testBaseString, which panics on a bad URL
+	if err != nil {
+		return nil, "", err
+	}
 	signURL := cl.url
 	if c.signURL != "" {
-		u, _ := url.Parse(cl.url)
 		signURL = c.signURL + u.RequestURI()
 	}
 	formBody := ""
@@ -154,7 +176,11 @@ func (c *client) request(cl call) (*http.Request, string) {
 	}
 	base := testBaseString(cl.method, signURL, formBody, list)
 	if _, ok := params["oauth_signature"]; !ok {
-		params["oauth_signature"] = rsaSign(c.t, c.key, base)
+		sig, err := sign(c.key, base)
+		if err != nil {
+			return nil, "", err
+		}
+		params["oauth_signature"] = sig
 	}
 	names := make([]string, 0, len(params))
 	for k := range params {
@@ -171,7 +197,7 @@ func (c *client) request(cl call) (*http.Request, string) {
 	}
 	r, err := http.NewRequest(cl.method, cl.url, body)
 	if err != nil {
-		c.t.Fatal(err)
+		return nil, "", err
 	}
 	r.Header.Set("Authorization", h)
 	if cl.body != "" {
@@ -184,7 +210,7 @@ func (c *client) request(cl call) (*http.Request, string) {
 	if cl.tamper != nil {
 		cl.tamper(r)
 	}
-	return r, base
+	return r, base, nil
 }
 
 // response is a read response.
@@ -205,19 +231,28 @@ func (r response) form(t testing.TB) url.Values {
 
 func do(t testing.TB, hc *http.Client, r *http.Request) response {
 	t.Helper()
+	res, err := doErr(hc, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// doErr is do for goroutines other than the test's: it returns the error.
+func doErr(hc *http.Client, r *http.Request) (response, error) {
 	if hc == nil {
 		hc = noRedirect
 	}
 	resp, err := hc.Do(r)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return response{}, err
 	}
-	return response{resp.StatusCode, resp.Header, string(b)}
+	return response{resp.StatusCode, resp.Header, string(b)}, nil
 }
 
 var noRedirect = &http.Client{
@@ -259,6 +294,16 @@ func (e *env) call(cl call) response {
 	return do(e.c.t, nil, r)
 }
 
+// tryCall is call for goroutines other than the test's, where t.Fatal must
+// not be called: it returns the error instead.
+func (e *env) tryCall(cl call) (response, error) {
+	r, _, err := e.c.newRequest(cl)
+	if err != nil {
+		return response{}, err
+	}
+	return doErr(nil, r)
+}
+
 // requestToken runs request-token and returns the token.
 func (e *env) requestToken(t testing.TB, callback string) string {
 	t.Helper()
@@ -275,8 +320,14 @@ func (e *env) requestToken(t testing.TB, callback string) string {
 }
 
 func (e *env) accessTokenCall(token, verifier string) response {
-	return e.call(call{method: "POST", url: e.url("/plugins/servlet/oauth/access-token"),
-		oauth: map[string]string{"oauth_token": token, "oauth_verifier": verifier}})
+	e.c.t.Helper()
+	return e.call(e.accessTokenReq(token, verifier))
+}
+
+// accessTokenReq is the access-token exchange of token for verifier.
+func (e *env) accessTokenReq(token, verifier string) call {
+	return call{method: "POST", url: e.url("/plugins/servlet/oauth/access-token"),
+		oauth: map[string]string{"oauth_token": token, "oauth_verifier": verifier}}
 }
 
 // accessToken runs the whole dance with Approve and returns the access token.

@@ -272,24 +272,37 @@ func TestConcurrentDances(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range rounds {
-				// No t.Fatal off the test goroutine: report through errs.
-				rt := e.call(call{method: "POST", url: e.url("/plugins/servlet/oauth/request-token"),
+				// No t.Fatal off the test goroutine: the try* helpers
+				// return errors, which go to errs.
+				rt, err := e.tryCall(call{method: "POST", url: e.url("/plugins/servlet/oauth/request-token"),
 					oauth: map[string]string{"oauth_callback": "oob"}})
+				if err != nil {
+					errs <- fmt.Sprintf("request-token: %v", err)
+					continue
+				}
 				f, _ := url.ParseQuery(rt.body)
 				v, err := e.p.Approve(f.Get("oauth_token"))
 				if err != nil {
 					errs <- fmt.Sprintf("request-token %d %q, approve: %v", rt.status, rt.body, err)
 					continue
 				}
-				ex := e.accessTokenCall(f.Get("oauth_token"), v)
+				ex, err := e.tryCall(e.accessTokenReq(f.Get("oauth_token"), v))
+				if err != nil {
+					errs <- fmt.Sprintf("access-token: %v", err)
+					continue
+				}
 				f, _ = url.ParseQuery(ex.body)
 				at := f.Get("oauth_token")
 				if ex.status != http.StatusOK || at == "" {
 					errs <- fmt.Sprintf("access-token: got %d %q; want 200", ex.status, ex.body)
 					continue
 				}
-				res := e.call(call{method: "POST", url: e.url("/rest/api/2/issue/DEMO-2/comment"), ctype: "application/json",
+				res, err := e.tryCall(call{method: "POST", url: e.url("/rest/api/2/issue/DEMO-2/comment"), ctype: "application/json",
 					body: fmt.Sprintf(`{"body":"worker %d round %d"}`, w, i), oauth: map[string]string{"oauth_token": at}})
+				if err != nil {
+					errs <- fmt.Sprintf("comment: %v", err)
+					continue
+				}
 				if res.status != http.StatusCreated {
 					errs <- fmt.Sprintf("comment: got %d %q; want 201", res.status, res.body)
 				}
@@ -303,5 +316,20 @@ func TestConcurrentDances(t *testing.T) {
 	}
 	if got := len(e.p.Comments("DEMO-2")); got != workers*rounds {
 		t.Errorf("got %d comments; want %d", got, workers*rounds)
+	}
+}
+
+// TestTryCallReturnsErrors: the helpers the worker goroutines use must
+// report a failure as an error, never through t.Fatal (which must only be
+// called from the test goroutine).
+func TestTryCallReturnsErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, Options{})
+	e.srv.Close()
+	if _, err := e.tryCall(call{method: "GET", url: e.url("/rest/api/2/myself")}); err == nil {
+		t.Errorf("tryCall to a closed server: got no error; want one")
+	}
+	if _, err := e.tryCall(call{method: "GET", url: "://bad"}); err == nil {
+		t.Errorf("tryCall with a bad URL: got no error; want one")
 	}
 }
