@@ -18,7 +18,7 @@ func Load(path string) (*File, error) {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
 	if fi.IsDir() {
-		return nil, &Error{Path: path, Err: errors.New("is a directory, not a config.properties file")}
+		return nil, &Error{Path: path, Err: errors.New("is a directory, not a config.properties file: give the path of the file itself with --config")}
 	}
 	if fi.Size() > MaxSize {
 		return nil, &Error{Path: path, Err: tooBig(fi.Size())}

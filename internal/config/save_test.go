@@ -288,7 +288,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 
 	_, err = Load(dir)
-	if want := dir + ": is a directory, not a config.properties file"; err == nil || err.Error() != want {
+	if want := dir + ": is a directory, not a config.properties file: give the path of the file itself with --config"; err == nil || err.Error() != want {
 		t.Errorf("Load(dir): got %v; want %q", err, want)
 	}
 
