@@ -13,10 +13,7 @@ func TestDanceWithApprove(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
 	rt := e.requestToken(t, "oob")
-	v, err := e.p.Approve(rt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := e.approve(t, rt)
 	res := e.accessTokenCall(rt, v)
 	if res.status != http.StatusOK {
 		t.Fatalf("access-token: got %d %q; want 200", res.status, res.body)

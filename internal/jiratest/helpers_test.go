@@ -330,14 +330,22 @@ func (e *env) accessTokenReq(token, verifier string) call {
 		oauth: map[string]string{"oauth_token": token, "oauth_verifier": verifier}}
 }
 
-// accessToken runs the whole dance with Approve and returns the access token.
-func (e *env) accessToken(t testing.TB) string {
+// approve approves the request token rt as the user in the browser and
+// returns the verifier.
+func (e *env) approve(t testing.TB, rt string) string {
 	t.Helper()
-	rt := e.requestToken(t, "oob")
 	v, err := e.p.Approve(rt)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return v
+}
+
+// accessToken runs the whole dance with Approve and returns the access token.
+func (e *env) accessToken(t testing.TB) string {
+	t.Helper()
+	rt := e.requestToken(t, "oob")
+	v := e.approve(t, rt)
 	res := e.accessTokenCall(rt, v)
 	if res.status != http.StatusOK {
 		t.Fatalf("access-token: got status %d (%s); want 200", res.status, res.body)

@@ -26,44 +26,12 @@ func TestAccessTokenStates(t *testing.T) {
 			return "denied"
 		}, 401, "permission_denied"},
 		{"wrong verifier", func(t *testing.T, e *env, rt string) string {
-			v, err := e.p.Approve(rt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return v + "x"
+			return e.approve(t, rt) + "x"
 		}, 401, "token_rejected"},
-		{"expired", func(t *testing.T, e *env, rt string) string {
-			v, err := e.p.Approve(rt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.p.Advance(10*time.Minute + time.Second)
-			return v
-		}, 401, "token_expired"},
-		{"aged without clock skew", func(t *testing.T, e *env, rt string) string {
-			v, err := e.p.Approve(rt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.p.AgeTokens(10*time.Minute + time.Second)
-			return v
-		}, 401, "token_expired"},
-		{"aged just in time", func(t *testing.T, e *env, rt string) string {
-			v, err := e.p.Approve(rt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.p.AgeTokens(10 * time.Minute)
-			return v
-		}, 200, ""},
-		{"just in time", func(t *testing.T, e *env, rt string) string {
-			v, err := e.p.Approve(rt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.p.Advance(10 * time.Minute)
-			return v
-		}, 200, ""},
+		{"expired", approveThen(func(e *env) { e.p.Advance(10*time.Minute + time.Second) }), 401, "token_expired"},
+		{"aged without clock skew", approveThen(func(e *env) { e.p.AgeTokens(10*time.Minute + time.Second) }), 401, "token_expired"},
+		{"aged just in time", approveThen(func(e *env) { e.p.AgeTokens(10 * time.Minute) }), 200, ""},
+		{"just in time", approveThen(func(e *env) { e.p.Advance(10 * time.Minute) }), 200, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,14 +51,20 @@ func TestAccessTokenStates(t *testing.T) {
 	}
 }
 
+// approveThen approves the request token, then lets time pass with after.
+func approveThen(after func(e *env)) func(t *testing.T, e *env, rt string) string {
+	return func(t *testing.T, e *env, rt string) string {
+		v := e.approve(t, rt)
+		after(e)
+		return v
+	}
+}
+
 func TestOneTimeExchange(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
 	rt := e.requestToken(t, "oob")
-	v, err := e.p.Approve(rt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := e.approve(t, rt)
 	if res := e.accessTokenCall(rt, v); res.status != http.StatusOK {
 		t.Fatalf("first exchange: got %d %q; want 200", res.status, res.body)
 	}
@@ -124,10 +98,7 @@ func TestTokensAreBoundToTheirConsumer(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, Options{})
 	rt := e.requestToken(t, "oob")
-	v, err := e.p.Approve(rt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := e.approve(t, rt)
 	at := e.accessToken(t)
 	other := loadKey(t, "other.pem")
 	e.p.AddConsumer("other", "Other", &other.PublicKey)
@@ -236,10 +207,7 @@ func TestLogNeverContainsSecrets(t *testing.T) {
 		fmt.Fprintf(&log, format+"\n", args...)
 	}})
 	rt := e.requestToken(t, "oob")
-	v, err := e.p.Approve(rt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := e.approve(t, rt)
 	res := e.accessTokenCall(rt, v)
 	wantProblem(t, e.accessTokenCall(rt, v), http.StatusUnauthorized, "token_rejected")
 	mu.Lock()
