@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
 
 type accessTokenOptions struct {
@@ -50,7 +50,7 @@ const deniedVerifier = "denied"
 func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 	a := opts.app
 	if opts.Verifier == deniedVerifier {
-		return errors.New("access token: the verification code is \"denied\": the user denied access on Jira's authorize page; run 'jira-oauth requestToken' again and approve")
+		return fmt.Errorf("access token: the verification code is \"denied\": the user denied access on Jira's authorize page; run '%s' again and approve", config.Command(a.configPath, "requestToken"))
 	}
 	a.secrets.add(opts.Verifier)
 	cfg, err := a.loadConfig()
@@ -71,7 +71,7 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 		return err
 	}
 	a.secrets.add(creds.Secret)
-	saveAccessToken(cfg, creds.Token, creds.Secret, creds.SessionHandle, issued, creds.ExpiresIn, creds.AuthorizationExpiresIn)
+	saveAccessToken(cfg, creds, issued)
 	// A request token is single-use: once exchanged it only misleads.
 	cfg.Delete(config.KeyRequestToken)
 	cfg.Delete(config.KeyRequestTokenSecret)
@@ -89,13 +89,13 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 
 // saveAccessToken records a new access token and when it and its session
 // expire; keys Jira did not send are removed rather than left stale.
-func saveAccessToken(cfg *config.File, token, secret, sessionHandle string, issued time.Time, expiresIn, sessionExpiresIn time.Duration) {
-	cfg.Set(config.KeyAccessToken, token)
-	cfg.Set(config.KeySecret, secret)
+func saveAccessToken(cfg *config.File, creds oauth.Credentials, issued time.Time) {
+	cfg.Set(config.KeyAccessToken, creds.Token)
+	cfg.Set(config.KeySecret, creds.Secret)
 	cfg.Set(config.KeyAccessTokenIssuedAt, formatTime(issued))
-	setOrDelete(cfg, config.KeyAccessTokenExpiresAt, expiresIn > 0, func() string { return formatTime(issued.Add(expiresIn)) })
-	setOrDelete(cfg, config.KeySessionHandle, sessionHandle != "", func() string { return sessionHandle })
-	setOrDelete(cfg, config.KeySessionExpiresAt, sessionExpiresIn > 0, func() string { return formatTime(issued.Add(sessionExpiresIn)) })
+	setOrDelete(cfg, config.KeyAccessTokenExpiresAt, creds.ExpiresIn > 0, func() string { return formatTime(issued.Add(creds.ExpiresIn)) })
+	setOrDelete(cfg, config.KeySessionHandle, creds.SessionHandle != "", func() string { return creds.SessionHandle })
+	setOrDelete(cfg, config.KeySessionExpiresAt, creds.AuthorizationExpiresIn > 0, func() string { return formatTime(issued.Add(creds.AuthorizationExpiresIn)) })
 }
 
 func setOrDelete(cfg *config.File, key string, set bool, value func() string) {
