@@ -274,8 +274,9 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return nil, fmt.Errorf("%s: %w", op, ctx.Err())
 		}
-		tr.printf("* ", "%s", (&NetworkError{Op: op, URL: reqURL, Err: err}).Error())
-		return nil, &NetworkError{Op: op, URL: reqURL, Err: err}
+		netErr := &NetworkError{Op: op, URL: reqURL, Err: err}
+		tr.printf("* ", "%s", netErr.Error())
+		return nil, netErr
 	}
 	defer resp.Body.Close()
 	localTime := c.now()

@@ -347,14 +347,7 @@ func TestProblemErrors(t *testing.T) {
 				t.Errorf("Op, StatusCode: got %q, %d; want %q, %d", pe.Op, pe.StatusCode, tt.op, tt.status)
 			}
 			msg := err.Error()
-			if strings.Contains(msg, "\n") {
-				t.Errorf("error is not one line: %q", msg)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error %q\nlacks %q", msg, w)
-				}
-			}
+			checkMessage(t, msg, tt.want)
 			for _, s := range tt.notWant {
 				if strings.Contains(msg, s) {
 					t.Errorf("%q leaked into the error: %s", s, msg)
@@ -439,14 +432,7 @@ func TestHTTPErrors(t *testing.T) {
 				t.Fatalf("got %T %v; want *HTTPError", err, err)
 			}
 			msg := err.Error()
-			if strings.Contains(msg, "\n") {
-				t.Errorf("error is not one line: %q", msg)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error %q\nlacks %q", msg, w)
-				}
-			}
+			checkMessage(t, msg, tt.want)
 		})
 	}
 }
@@ -575,5 +561,18 @@ func TestDoKeepsUnreplayableBody(t *testing.T) {
 	big, _ := http.NewRequest("POST", c.JiraHome.String()+"/rest/form", io.NopCloser(strings.NewReader(form)))
 	if _, err := c.Do(context.Background(), big, "at1"); err == nil || !strings.Contains(err.Error(), "request body is larger than 4 bytes: send less") {
 		t.Errorf("body over the limit: got %v; want a size-limit error", err)
+	}
+}
+
+// checkMessage fails unless msg is one line holding every string in want.
+func checkMessage(t *testing.T, msg string, want []string) {
+	t.Helper()
+	if strings.Contains(msg, "\n") {
+		t.Errorf("error is not one line: %q", msg)
+	}
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("error %q\nlacks %q", msg, w)
+		}
 	}
 }
