@@ -324,7 +324,7 @@ func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	secrets := map[string]string{"$VERIFIER": ts.Getenv("VERIFIER")}
 	if cfg, err := config.Load(scriptConfig(ts)); err == nil {
-		for _, key := range []string{config.KeyPrivateKey, config.KeySecret, config.KeyRequestTokenSecret} {
+		for _, key := range config.SecretKeys {
 			secrets[key] = cfg.Get(key)
 		}
 	}

@@ -47,7 +47,7 @@ func (a *app) loadConfig() (*config.File, error) {
 // rememberSecrets registers the secret values of cfg so that nothing
 // printed by this invocation can carry them.
 func (a *app) rememberSecrets(cfg *config.File) {
-	for _, key := range secretKeys {
+	for _, key := range config.SecretKeys {
 		a.secrets.add(cfg.Get(key))
 	}
 }

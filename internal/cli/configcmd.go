@@ -104,7 +104,7 @@ func newCmdConfigList(a *app) *cobra.Command {
 			}
 			for _, key := range cfg.Keys() {
 				value := cfg.Get(key)
-				if !opts.ShowSecrets && value != "" && slices.Contains(secretKeys, key) {
+				if !opts.ShowSecrets && value != "" && slices.Contains(config.SecretKeys, key) {
 					value = "(hidden: --show-secrets prints it)"
 				}
 				fmt.Fprintf(a.stdout(), "%s=%s\n", key, value)

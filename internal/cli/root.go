@@ -7,13 +7,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/jira-oauth/jira-oauth/internal/config"
 )
-
-// secretKeys are the config keys whose values are never printed unless
-// the user asks for them.
-var secretKeys = []string{config.KeyPrivateKey, config.KeySecret, config.KeyRequestTokenSecret}
 
 // newRootCmd builds the command tree for one invocation.
 func newRootCmd(a *app) *cobra.Command {

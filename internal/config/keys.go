@@ -16,3 +16,7 @@ const (
 	KeySessionExpiresAt     = "session_expires_at"
 	KeyCAFile               = "ca_file"
 )
+
+// SecretKeys are the keys whose values are never printed unless the user
+// asks for them: the private key and the token secrets.
+var SecretKeys = []string{KeyPrivateKey, KeySecret, KeyRequestTokenSecret}
