@@ -335,3 +335,29 @@ func TestInterrupted(t *testing.T) {
 		t.Errorf("config changed by an interrupted requestToken")
 	}
 }
+
+// TestKeygenPublicKeyWriteFails: when jira_publickey.pem cannot be
+// written, the private key is saved and the public key is still printed,
+// so the pair is never lost.
+func TestKeygenPublicKeyWriteFails(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, publicKeyFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	configPath := filepath.Join(dir, "config.properties")
+	stdout, stderr, code := runArgs(t, []string{"--config", configPath, "keygen"}, Env{})
+	if code != ExitFailure {
+		t.Errorf("exit code %d; want %d", code, ExitFailure)
+	}
+	if !strings.HasPrefix(stdout, "-----BEGIN PUBLIC KEY-----\n") {
+		t.Errorf("stdout = %q; want the public key PEM", stdout)
+	}
+	if !strings.Contains(stderr, "the private key is saved in "+configPath) || !strings.Contains(stderr, "copy the public key printed above") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("stderr = %q; want one line saying the key is saved and to copy the public key", stderr)
+	}
+	data, err := os.ReadFile(configPath)
+	if err != nil || !strings.Contains(string(data), "private_key=MII") {
+		t.Errorf("config after the failure: %q, %v; want the private key saved", data, err)
+	}
+}
