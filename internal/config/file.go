@@ -96,8 +96,14 @@ func (f *File) Set(key, value string) {
 		if f.entries[n-1].open {
 			// The last line continues at the end of the file: end it with a
 			// blank line so that it does not swallow ours.
+			// After a lone "\r", a blank line starting with "\n" would merge
+			// into a "\r\n" terminator and end nothing: use "\r" then.
 			f.entries[n-1].open = false
-			f.entries = append(f.entries, entry{raw: f.eol, eol: f.eol})
+			blank := f.eol
+			if f.entries[n-1].eol == "\r" {
+				blank = "\r"
+			}
+			f.entries = append(f.entries, entry{raw: blank, eol: blank})
 		}
 	}
 	f.entries = append(f.entries, entry{raw: line + f.eol, eol: f.eol, kv: true, key: key, value: value})
