@@ -69,6 +69,9 @@ func FuzzRoundTrip(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// Name the input in every failure: CI machines do not keep the
+		// corpus file the fuzzer writes.
+		t.Logf("input %q, Set(%q, %q)", data, key, value)
 		before := values(c)
 		c.Set(key, value)
 		out := c.Bytes()
