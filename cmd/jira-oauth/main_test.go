@@ -82,6 +82,10 @@ func TestScripts(t *testing.T) {
 //	$JIRA_PROXIED  a Jira whose Base URL is proxiedBaseURL, not the URL used
 //	$JIRA_SILENT   accepts connections and never answers (timeouts)
 func setupProviders(env *testscript.Env) error {
+	// Under -race each run of the binary would sleep a second at exit
+	// waiting for late race reports; the scripts run it hundreds of times.
+	// Races are still reported (exit code 66 fails the script).
+	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	var providers []*jiratest.Provider
 	start := func(opts jiratest.Options, tlsServer bool) *httptest.Server {
 		p := jiratest.New(opts)
