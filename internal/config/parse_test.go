@@ -63,6 +63,9 @@ func parseCases() []parseCase {
 		{name: "lone continuation then white space at end of file", in: "a=1\n\\\n  ", want: map[string]string{"a": "1"}},
 		{name: "CRLF", in: "a=1\r\nb=2\\\r\n  3\r\n", want: map[string]string{"a": "1", "b": "23"}},
 		{name: "CR only", in: "a=1\rb=2\\\r  3\r", want: map[string]string{"a": "1", "b": "23"}},
+		// What Set appends after a file ending in a "\r" continuation: a
+		// blank "\r" line, which cannot merge into a "\r\n" terminator.
+		{name: "CR continuation ended by a blank CR line", in: "0\\\n\\\r\r1=0\n", want: map[string]string{"0": "", "1": "0"}},
 		{name: "no final newline", in: "a=1\nb=2", want: map[string]string{"a": "1", "b": "2"}},
 		{name: "duplicates: last wins", in: "a=1\nb=x\na=2\n", want: map[string]string{"a": "2", "b": "x"}},
 		{name: "ISO-8859-1 file", in: "a=caf\xe9\n# \xe9t\xe9\n", want: map[string]string{"a": "café"}},
