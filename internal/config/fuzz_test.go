@@ -70,8 +70,13 @@ func FuzzRoundTrip(f *testing.F) {
 			return
 		}
 		// Name the input in every failure: CI machines do not keep the
-		// corpus file the fuzzer writes.
-		t.Logf("input %q, Set(%q, %q)", data, key, value)
+		// corpus file the fuzzer writes. Only on failure, to keep the
+		// fuzzing loop fast.
+		defer func() {
+			if t.Failed() {
+				t.Logf("input %q, Set(%q, %q)", data, key, value)
+			}
+		}()
 		before := values(c)
 		c.Set(key, value)
 		out := c.Bytes()
