@@ -63,6 +63,9 @@ type Provider struct {
 	nonces        map[string]time.Time // consumer+"\x00"+nonce -> forget after
 	issues        []*issue
 	nextCommentID int
+	// stripAuthorization: REST calls arrive without their Authorization
+	// header, as behind a proxy that drops it (see StripAuthorization).
+	stripAuthorization bool
 }
 
 type consumer struct {
@@ -248,5 +251,16 @@ func (p *Provider) AgeTokens(d time.Duration) {
 	}
 	for _, t := range p.accessTokens {
 		t.issued = t.issued.Add(-d)
+		t.authorized = t.authorized.Add(-d)
 	}
+}
+
+// StripAuthorization makes REST calls arrive as if a reverse proxy had
+// removed their Authorization header: Jira then serves them anonymously
+// (X-AUSERNAME: anonymous) instead of refusing them, the silent failure
+// that whoami must detect. Token endpoints are not affected.
+func (p *Provider) StripAuthorization(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stripAuthorization = on
 }

@@ -23,12 +23,14 @@ type issue struct {
 	id, key, summary string
 	created          time.Time
 	comments         []Comment
+	readOnly         bool // users may browse but not comment
 }
 
 func seedIssues(now time.Time) []*issue {
 	return []*issue{
 		{id: "10000", key: "DEMO-1", summary: "Try jira-oauth against the sandbox", created: now},
 		{id: "10001", key: "DEMO-2", summary: "Comment on this issue from a script", created: now},
+		{id: "10002", key: "OPS-1", summary: "Read-only: no one may comment here", created: now, readOnly: true},
 	}
 }
 
@@ -58,6 +60,9 @@ const jiraTime = "2006-01-02T15:04:05.000-0700"
 const (
 	msgNotAuthenticated = "You are not authenticated. Authentication required to perform this operation."
 	msgNoIssue          = "Issue does not exist or you do not have permission to see it."
+	// msgNoCommentPermission is Jira's answer to a comment without the
+	// Add Comments permission.
+	msgNoCommentPermission = "You do not have the permission to comment on this issue."
 )
 
 type restErrors struct {
@@ -87,6 +92,13 @@ func (p *Provider) serveREST(w http.ResponseWriter, req *request) {
 	user, ok := p.restUser(w, req)
 	if !ok {
 		return
+	}
+	// Jira names the user a REST call ran as in X-AUSERNAME, "anonymous"
+	// when the call carried no (usable) credentials.
+	if user == "" {
+		w.Header().Set("X-AUSERNAME", "anonymous")
+	} else {
+		w.Header().Set("X-AUSERNAME", user)
 	}
 	base := req.t.origin
 	parts := strings.Split(strings.TrimPrefix(req.t.route, "/rest/api/2/"), "/")
@@ -148,6 +160,12 @@ func (p *Provider) serveREST(w http.ResponseWriter, req *request) {
 // anonymous request. A request with an OAuth header that does not verify is
 // answered with the oauth_problem (ok == false), like Jira's OAuth filter.
 func (p *Provider) restUser(w http.ResponseWriter, req *request) (user string, ok bool) {
+	p.mu.Lock()
+	strip := p.stripAuthorization
+	p.mu.Unlock()
+	if strip {
+		return "", true
+	}
 	hasOAuth := false
 	for _, h := range req.r.Header.Values("Authorization") {
 		if s, _, _ := strings.Cut(strings.TrimLeft(h, " \t"), " "); strings.EqualFold(s, "OAuth") {
@@ -295,6 +313,11 @@ func (p *Provider) addComment(w http.ResponseWriter, req *request, base, key, us
 	if is == nil {
 		p.mu.Unlock()
 		writeRESTError(w, http.StatusNotFound, msgNoIssue)
+		return
+	}
+	if is.readOnly {
+		p.mu.Unlock()
+		writeRESTError(w, http.StatusForbidden, msgNoCommentPermission)
 		return
 	}
 	if in.Body == nil || strings.TrimSpace(*in.Body) == "" {

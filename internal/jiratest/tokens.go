@@ -40,7 +40,8 @@ type accessToken struct {
 	consumerKey   string
 	user          string
 	sessionHandle string
-	issued        time.Time
+	issued        time.Time // when this token was issued (or renewed)
+	authorized    time.Time // when the user approved: the session starts
 }
 
 // randomString returns n characters from [A-Za-z0-9] using crypto/rand.
@@ -160,6 +161,12 @@ func (p *Provider) serveAccessToken(w http.ResponseWriter, req *request) {
 		methodNotAllowed(w, http.MethodPost)
 		return
 	}
+	if m, prob := readMessage(req.r, req.body, req.t.uri); prob == nil {
+		if _, renew := m.get("oauth_session_handle"); renew {
+			p.serveRenew(w, req)
+			return
+		}
+	}
 	m, c, prob := p.authenticate(req, []string{"oauth_token", "oauth_verifier"}, func(m *message, c *consumer) *problem {
 		tok, _ := m.get("oauth_token")
 		p.mu.Lock()
@@ -204,17 +211,75 @@ func (p *Provider) serveAccessToken(w http.ResponseWriter, req *request) {
 		user:          rt.user,
 		sessionHandle: randomString(32),
 		issued:        now,
+		authorized:    now,
 	}
 	p.accessTokens[at.token] = at
 	p.mu.Unlock()
+	writeAccessToken(w, at, now)
+}
 
+// writeAccessToken sends a new or renewed access token with its lifetimes.
+func writeAccessToken(w http.ResponseWriter, at *accessToken, now time.Time) {
 	writeForm(w, []param{
 		{"oauth_token", at.token},
 		{"oauth_token_secret", at.secret},
 		{"oauth_expires_in", strconv.Itoa(int(accessTokenTTL / time.Second))},
 		{"oauth_session_handle", at.sessionHandle},
-		{"oauth_authorization_expires_in", strconv.Itoa(int(authorizationTTL / time.Second))},
+		{"oauth_authorization_expires_in", strconv.Itoa(int(at.authorized.Add(authorizationTTL).Sub(now) / time.Second))},
 	})
+}
+
+// serveRenew is POST /plugins/servlet/oauth/access-token with
+// oauth_session_handle: atlassian-oauth swaps a valid access token of the
+// same session for a new one (new token and secret, same session handle)
+// until the session (oauth_authorization_expires_in) ends. The old token
+// stops working at once.
+func (p *Provider) serveRenew(w http.ResponseWriter, req *request) {
+	m, c, prob := p.authenticate(req, []string{"oauth_token", "oauth_session_handle"}, func(m *message, c *consumer) *problem {
+		tok, _ := m.get("oauth_token")
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if at := p.accessTokens[tok]; at == nil || at.consumerKey != c.key {
+			return newProblem(problemTokenRejected)
+		}
+		return nil
+	})
+	if prob != nil {
+		prob.write(w, req.t.origin)
+		return
+	}
+	tok, _ := m.get("oauth_token")
+	handle, _ := m.get("oauth_session_handle")
+
+	p.mu.Lock()
+	now := p.nowLocked()
+	old := p.accessTokens[tok]
+	switch {
+	case old == nil || old.consumerKey != c.key: // renewed meanwhile
+		prob = newProblem(problemTokenRejected)
+	case subtle.ConstantTimeCompare([]byte(handle), []byte(old.sessionHandle)) != 1:
+		prob = newProblem(problemParameterRejected, "oauth_parameters_rejected", "oauth_session_handle")
+	case now.Sub(old.authorized) > authorizationTTL:
+		prob = newProblem(problemPermissionDenied)
+	}
+	if prob != nil {
+		p.mu.Unlock()
+		prob.write(w, req.t.origin)
+		return
+	}
+	delete(p.accessTokens, tok)
+	at := &accessToken{
+		token:         randomString(32),
+		secret:        randomString(32),
+		consumerKey:   c.key,
+		user:          old.user,
+		sessionHandle: old.sessionHandle,
+		issued:        now,
+		authorized:    old.authorized,
+	}
+	p.accessTokens[at.token] = at
+	p.mu.Unlock()
+	writeAccessToken(w, at, now)
 }
 
 // writeForm sends a successful token response: form-encoded, as text/plain
