@@ -93,13 +93,18 @@ func (c *Client) AccessToken(ctx context.Context, requestToken, requestSecret, v
 	if err != nil {
 		return Credentials{}, err
 	}
+	return credentials(v), nil
+}
+
+// credentials reads an access-token answer.
+func credentials(v url.Values) Credentials {
 	return Credentials{
 		Token:                  v.Get("oauth_token"),
 		Secret:                 v.Get("oauth_token_secret"),
 		SessionHandle:          v.Get("oauth_session_handle"),
 		ExpiresIn:              seconds(v.Get("oauth_expires_in")),
 		AuthorizationExpiresIn: seconds(v.Get("oauth_authorization_expires_in")),
-	}, nil
+	}
 }
 
 // Do signs req with the access token and sends it; the body is read through

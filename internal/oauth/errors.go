@@ -32,7 +32,7 @@ const timestampWindow = 5 * time.Minute
 // ProblemError is Jira refusing a request with an OAuth problem
 // (oauth_problem in the WWW-Authenticate header or in the body).
 type ProblemError struct {
-	Op         string // OpRequestToken, OpAccessToken or OpRequest
+	Op         string // OpRequestToken, OpAccessToken, OpRenew or OpRequest
 	URL        string // the URL that was signed, without oauth parameters
 	StatusCode int
 	Problem    string // e.g. "signature_invalid"
@@ -68,6 +68,8 @@ func (e *ProblemError) Advice() string {
 			return "Jira does not know the request token (unknown, already used or revoked): run requestToken again"
 		case OpRequest:
 			return "Jira does not know the access token (unknown or revoked): run the dance again (requestToken, approve, accessToken)"
+		case OpRenew:
+			return "Jira does not know the access token (already renewed, revoked or unknown): run the dance again (login)"
 		}
 		return "Jira does not know the token (unknown, already used or revoked): run the dance again (requestToken, approve, accessToken)"
 	case "token_revoked":
@@ -80,12 +82,18 @@ func (e *ProblemError) Advice() string {
 	case "permission_unknown":
 		return "the request token is not approved yet: open the authorize URL, approve access, then run accessToken with the verifier"
 	case "permission_denied":
+		if e.Op == OpRenew {
+			return "the session has ended (oauth_authorization_expires_in passed), so the token cannot be renewed: run the dance again (login)"
+		}
 		return "the user denied access on Jira's authorize page: run requestToken again and approve"
 	case "nonce_used":
 		return "Jira has seen this nonce before (a replayed request): retry; if it repeats, check that nothing (a proxy, retry logic) replays requests"
 	case "parameter_absent":
 		return fmt.Sprintf("Jira says the request lacks %s: a proxy may strip the Authorization header", e.paramList("oauth_parameters_absent", "some OAuth parameters"))
 	case "parameter_rejected":
+		if e.Op == OpRenew && e.Details.Get("oauth_parameters_rejected") == "oauth_session_handle" {
+			return "Jira rejected the session handle (it belongs to another token): run the dance again (login)"
+		}
 		return fmt.Sprintf("Jira rejected %s: a proxy may rewrite the request", e.paramList("oauth_parameters_rejected", "some parameters"))
 	case "signature_method_rejected":
 		return "Jira wants RSA-SHA1 for this consumer: the Application Link's incoming authentication must have a public key (paste jira_publickey.pem there)"
