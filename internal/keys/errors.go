@@ -20,6 +20,11 @@ var (
 	// ErrNotPrivate means a public key or certificate was given where the
 	// private key belongs (or a private key where a public key belongs).
 	ErrNotPrivate = errors.New("not a private key")
+	// ErrPublished means the key is one whose private half is public on
+	// the internet, such as the sample key of Atlassian's Java OAuth
+	// tutorial client: anyone could sign as the application. It is checked
+	// before ErrWeak, which such a key often also deserves.
+	ErrPublished = errors.New("key is published on the internet")
 )
 
 // MinBits is the shortest RSA modulus Parse and ParsePublic accept.

@@ -371,18 +371,22 @@ func FuzzParse(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, n := range names {
-		if strings.HasSuffix(n, ".sh") {
+	published, err := filepath.Glob("testdata/published/*.*")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, n := range append(names, published...) {
+		if strings.HasSuffix(n, ".sh") || strings.HasSuffix(n, ".md") {
 			continue
 		}
-		s := fixture(f, filepath.Base(n))
+		s := fixture(f, strings.TrimPrefix(n, "testdata"+string(filepath.Separator)))
 		f.Add(s)
 		f.Add(s[:len(s)/2])
 		f.Add(strings.ReplaceAll(s, "\n", `\n`))
 	}
 	f.Add("")
 	f.Add("-----BEGIN RSA PRIVATE KEY----- -----END RSA PRIVATE KEY-----")
-	sentinels := []error{ErrEmpty, ErrNotRSA, ErrEncrypted, ErrMalformed, ErrWeak, ErrNotPrivate}
+	sentinels := []error{ErrEmpty, ErrNotRSA, ErrEncrypted, ErrMalformed, ErrWeak, ErrNotPrivate, ErrPublished}
 	f.Fuzz(func(t *testing.T, s string) {
 		k, err := Parse(s)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -16,13 +17,25 @@ import (
 // base64 PKCS#1 DER, or PEM ("PRIVATE KEY" PKCS#8 / "RSA PRIVATE KEY" PKCS#1), tolerating
 // surrounding whitespace and line breaks (also literal "\n" sequences people paste).
 //
-// Errors wrap ErrEmpty, ErrNotRSA, ErrEncrypted, ErrMalformed, ErrNotPrivate or
-// ErrWeak and never contain key material.
+// Errors wrap ErrEmpty, ErrNotRSA, ErrEncrypted, ErrMalformed, ErrNotPrivate,
+// ErrPublished or ErrWeak and never contain key material. A key published on
+// the internet (see ErrPublished) is refused in any encoding, and also as
+// text too damaged to parse that still holds one of its primes.
 func Parse(value string) (*rsa.PrivateKey, error) {
 	text := normalize(value)
 	if text == "" {
 		return nil, errEmpty
 	}
+	k, err := parseText(text)
+	if errors.Is(err, ErrMalformed) {
+		if p := publishedInText(text); p != nil {
+			return nil, publishedError(p)
+		}
+	}
+	return k, err
+}
+
+func parseText(text string) (*rsa.PrivateKey, error) {
 	if strings.Contains(text, "-----BEGIN") {
 		return parsePEM(text)
 	}
@@ -275,8 +288,13 @@ func rsaParseError(der []byte, isPKCS8 bool) error {
 		N       *big.Int
 		Rest    asn1.RawValue `asn1:"optional"`
 	}
-	if _, err := asn1.Unmarshal(der, &raw); err == nil && raw.N != nil && raw.N.Sign() > 0 && raw.N.BitLen() < MinBits {
-		return weak(raw.N.BitLen())
+	if _, err := asn1.Unmarshal(der, &raw); err == nil && raw.N != nil && raw.N.Sign() > 0 {
+		if p := publishedByModulus(raw.N); p != nil {
+			return publishedError(p)
+		}
+		if raw.N.BitLen() < MinBits {
+			return weak(raw.N.BitLen())
+		}
 	}
 	return errMalformed
 }
@@ -285,11 +303,16 @@ func weak(bits int) error {
 	return newError(ErrWeak, fmt.Sprintf("is a %d-bit RSA key; use at least %d bits (create one with 'jira-oauth keygen')", bits, MinBits))
 }
 
-// checkPrivate enforces MinBits. It does not call k.Validate: since Go 1.20
+// checkPrivate refuses published keys, then enforces MinBits (a published
+// key is refused for that first: it is the true reason, and a longer key
+// would not help). It does not call k.Validate: since Go 1.20
 // x509.ParsePKCS1PrivateKey and ParsePKCS8PrivateKey validate the key
 // themselves (unless GODEBUG=x509rsacrt=0, which still validates after
 // recomputing the CRT values), and a second Validate cost ~15% of Parse.
 func checkPrivate(k *rsa.PrivateKey) (*rsa.PrivateKey, error) {
+	if p := publishedByModulus(k.N); p != nil {
+		return nil, publishedError(p)
+	}
 	if bits := k.N.BitLen(); bits < MinBits {
 		return nil, weak(bits)
 	}

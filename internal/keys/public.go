@@ -15,7 +15,8 @@ import (
 // X.509 "CERTIFICATE"; also bare base64 PKIX DER (Jira's Application Link shows that form).
 //
 // Errors wrap ErrEmpty, ErrNotRSA, ErrMalformed, ErrNotPrivate (a private key
-// was given) or ErrWeak and never contain key material.
+// was given), ErrPublished (the public half of a published key) or ErrWeak
+// and never contain key material.
 func ParsePublic(data []byte) (*rsa.PublicKey, error) {
 	text := normalize(string(data))
 	if text == "" {
@@ -98,6 +99,9 @@ func publicRSA(k any) (*rsa.PublicKey, error) {
 }
 
 func checkPublic(k *rsa.PublicKey) (*rsa.PublicKey, error) {
+	if p := publishedByModulus(k.N); p != nil {
+		return nil, publishedPublicError(p)
+	}
 	if bits := k.N.BitLen(); bits < MinBits {
 		return nil, weak(bits)
 	}
