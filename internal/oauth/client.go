@@ -30,6 +30,11 @@ type Client struct {
 	Signer   *Signer
 	HTTP     *http.Client // caller sets timeout / TLS; nil: http.DefaultClient's settings
 	Trace    io.Writer    // --verbose; nil = off; never receives secrets
+	// Retry, if set, makes Do retry a call that Jira answers with 429 or
+	// 503 (see RetryPolicy); nil means one attempt. With Retry set,
+	// HTTP.Timeout bounds the whole call: attempts and waits together.
+	// Token exchanges are never retried.
+	Retry *RetryPolicy
 
 	maxBody int64 // 0: MaxResponseBody; tests lower it
 }
@@ -124,6 +129,30 @@ func (c *Client) Do(ctx context.Context, req *http.Request, accessToken string) 
 			return nil, err
 		}
 	}
+	if c.Retry != nil && c.HTTP != nil && c.HTTP.Timeout > 0 {
+		// The timeout covers the retries and their waits, not each attempt.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.HTTP.Timeout)
+		defer cancel()
+	}
+	for retry := 0; ; retry++ {
+		resp, err := c.do(ctx, req, accessToken)
+		if err != nil {
+			return nil, err
+		}
+		deadline, _ := ctx.Deadline()
+		wait, ok := c.Retry.next(req.Method, retry, resp, time.Now(), deadline)
+		if !ok {
+			return resp, nil
+		}
+		if err := c.Retry.sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("%s: waiting to retry: %w", OpRequest, err)
+		}
+	}
+}
+
+// do makes one signed attempt of Do with a fresh copy of req.
+func (c *Client) do(ctx context.Context, req *http.Request, accessToken string) (*Response, error) {
 	r := req.Clone(ctx)
 	if req.GetBody != nil {
 		// Send a fresh copy so that req stays usable for the caller.
@@ -295,7 +324,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 		return nil, &NetworkError{Op: op, URL: reqURL, Err: fmt.Errorf("reading the answer: %w", err)}
 	}
 	if int64(len(body)) > limit {
-		tr.response(resp, nil, false)
+		tr.tooLarge(resp, limit)
 		remedy := "ask for less, e.g. with maxResults or fields"
 		if tokenEndpoint {
 			remedy = "check jira_home (a token answer is a few hundred bytes)"
@@ -312,10 +341,16 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 		op: op, url: reqURL, base: base, resp: resp, body: body,
 		localTime: localTime, consumer: c.Signer.ConsumerKey, secrets: secrets,
 	}
-	if b := strings.TrimSpace(string(body)); (tokenEndpoint || resp.StatusCode >= 300) && b != "" && !strings.ContainsAny(b[:1], "{[<") {
+	rt.parseForm(tokenEndpoint)
+	return rt, nil
+}
+
+// parseForm parses the body as a form for token endpoints and non-2xx
+// answers, unless it looks like JSON, XML or HTML.
+func (rt *roundTripped) parseForm(tokenEndpoint bool) {
+	if b := strings.TrimSpace(string(rt.body)); (tokenEndpoint || rt.resp.StatusCode >= 300) && b != "" && !strings.ContainsAny(b[:1], "{[<") {
 		rt.form, rt.formErr = url.ParseQuery(b)
 	}
-	return rt, nil
 }
 
 // problem returns the *ProblemError carried by a non-2xx answer, or nil.

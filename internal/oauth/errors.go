@@ -391,7 +391,19 @@ func (e *NetworkError) Advice() string {
 		recordErr   tls.RecordHeaderError
 		netErr      net.Error
 	)
+	var (
+		proxyRefused *ProxyRefusedError
+		opErr        *net.OpError
+	)
 	switch {
+	case errors.As(e.Err, &proxyRefused):
+		return fmt.Sprintf("the proxy %s answered %s to CONNECT %s: check HTTPS_PROXY and the proxy's rules, or add the host to NO_PROXY", proxyRefused.Proxy, oneLine(proxyRefused.Status, 60), hostPort)
+	case errors.As(e.Err, &opErr) && opErr.Op == "proxyconnect":
+		return "cannot reach the proxy from HTTPS_PROXY/HTTP_PROXY: check those variables, or add the host to NO_PROXY"
+	case e.Err != nil && strings.Contains(e.Err.Error(), "tls: certificate required"):
+		return "Jira asks for a client certificate (mutual TLS): pass --client-cert and --client-key"
+	case e.Err != nil && (strings.Contains(e.Err.Error(), "tls: bad certificate") || strings.Contains(e.Err.Error(), "tls: unknown certificate authority")):
+		return "Jira refused our client certificate: check that --client-cert is one Jira's TLS front end trusts"
 	case errors.As(e.Err, &dnsErr):
 		name := dnsErr.Name
 		if name == "" {
@@ -427,6 +439,18 @@ func (e *NetworkError) Advice() string {
 		return "Jira closed the connection without answering: check the scheme (http/https) and port in jira_home"
 	}
 	return "check jira_home and the network"
+}
+
+// ProxyRefusedError is a proxy answering CONNECT, the start of a tunnel to
+// an https jira_home, with a status other than 200.
+type ProxyRefusedError struct {
+	Proxy  string // the proxy URL, password redacted
+	Status string // e.g. "403 Forbidden"
+}
+
+// Error returns one line naming the proxy and its answer.
+func (e *ProxyRefusedError) Error() string {
+	return fmt.Sprintf("proxy %s answered %s", e.Proxy, oneLine(e.Status, 60))
 }
 
 func opName(op string) string {

@@ -67,6 +67,16 @@ func (t *tracer) response(resp *http.Response, body []byte, showBody bool) {
 	}
 }
 
+// tooLarge traces an answer whose body is over limit and was not read.
+func (t *tracer) tooLarge(resp *http.Response, limit int64) {
+	if !t.on() {
+		return
+	}
+	t.printf("< ", "%s %s", resp.Proto, resp.Status)
+	t.headers("< ", resp.Header)
+	t.printf("* ", "response body: more than %s; not read", formatBytes(limit))
+}
+
 func (t *tracer) headers(prefix string, h http.Header) {
 	names := make([]string, 0, len(h))
 	for name := range h {
