@@ -1,9 +1,10 @@
 module github.com/jira-oauth/jira-oauth
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/dghubble/oauth1 v0.7.3
+	github.com/gofrs/flock v0.13.2
 	github.com/google/go-cmp v0.7.0
 	github.com/magiconair/properties v1.18.13
 	github.com/rogpeppe/go-internal v1.16.0
@@ -13,6 +14,6 @@ require (
 require (
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
-	golang.org/x/sys v0.26.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )

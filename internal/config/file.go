@@ -1,7 +1,7 @@
 package config
 
 import (
-	"io"
+	"io/fs"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,12 +16,10 @@ type File struct {
 	index   map[string]int // key -> index of its last entry
 	latin1  bool           // the text was not UTF-8, so we decoded it as ISO-8859-1
 
-	// write writes the new content to the temporary file in Save; nil means
-	// w.Write. Tests set it to inject a failure.
-	write func(w io.Writer, data []byte) error
-	// syncDir syncs the folder after the rename in Save; nil means the
-	// real one. Tests set it to inject a failure.
-	syncDir func(dir string) error
+	exists bool        // Load read it from disk
+	mode   fs.FileMode // its permission bits then
+
+	hooks saveHooks // tests set them to fail or stop a save
 }
 
 // entry is one logical line: a comment, a blank line or a key/value line

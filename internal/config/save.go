@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -32,7 +33,12 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
-	return Parse(path, data)
+	f, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	f.exists, f.mode = true, fi.Mode().Perm()
+	return f, nil
 }
 
 // fileError is an OS error reading or writing the config, phrased for the
@@ -126,15 +132,48 @@ func saveErr(step saveStep, dir string, err error) error {
 }
 
 // Save writes Bytes() to Path() atomically: a temporary file in the same
-// directory, mode 0600, synced and renamed over the target, then the
-// directory synced (best-effort: once the rename is done, Save succeeds). On
-// failure the temporary file is removed and the old file is left as it was. If Path() is a symbolic link, its target is replaced.
+// directory, synced and renamed over the target, then the directory synced
+// (best-effort: once the rename is done, Save succeeds). On failure the
+// temporary file is removed and the old file is left as it was. If Path()
+// is a symbolic link, its target is replaced.
+//
+// A new file is created 0600 (it holds a private key and token secrets); an
+// existing file keeps its permission bits, so that a config the user made
+// readable by others is not tightened behind their back: PermWarning lets
+// the CLI tell them instead.
+//
+// Save holds the same lock as Update while it writes, and first removes the
+// temporary files a killed save left (see removeStaleTemps). It does not
+// read the file again: to change a few keys without losing another
+// process's update, use Update.
 func (f *File) Save() error {
-	target := f.path
-	if resolved, err := filepath.EvalSymlinks(target); err == nil {
-		target = resolved
+	target := resolve(f.path)
+	unlock, err := lockDir(context.Background(), target)
+	if err != nil {
+		return &Error{Path: f.path, Err: err}
 	}
-	if err := writeAtomic(target, f.Bytes(), 0o600, f.write, f.syncDir); err != nil {
+	defer unlock()
+	removeStaleTemps(target)
+	return f.save(target)
+}
+
+// resolve returns path with its symbolic links resolved, or path itself
+// when that fails (a missing file, or a link to one).
+func resolve(path string) string {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		return resolved
+	}
+	return path
+}
+
+// save writes the file to target (Path() resolved); the caller holds the
+// lock.
+func (f *File) save(target string) error {
+	perm := fs.FileMode(0o600)
+	if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
+		perm = fi.Mode().Perm()
+	}
+	if err := writeAtomic(target, f.Bytes(), perm, &f.hooks); err != nil {
 		return &Error{Path: f.path, Err: err}
 	}
 	return nil
@@ -142,14 +181,38 @@ func (f *File) Save() error {
 
 // WriteFileAtomic writes data to path as Save writes the config: through a
 // temporary file in the same folder, synced and renamed over path, so a
-// reader sees the old file or the new one, never a part.
+// reader sees the old file or the new one, never a part. It takes no lock.
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	return writeAtomic(path, data, perm, nil, nil)
+	return writeAtomic(path, data, perm, &saveHooks{})
 }
 
-func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Writer, []byte) error, sync func(string) error) (err error) {
+// saveHooks let tests fail or stop a save at each of its steps. The zero
+// value does the real thing.
+type saveHooks struct {
+	// fault is called before each step of writeAtomic with its name
+	// ("create", "chmod", "write", "sync", "close", "rename", "syncdir");
+	// an error fails that step as the OS would.
+	fault func(step string) error
+	// write writes the new content to the temporary file; nil means
+	// w.Write.
+	write func(w io.Writer, data []byte) error
+	// syncDir syncs the folder after the rename; nil means the real one.
+	syncDir func(dir string) error
+}
+
+func (h *saveHooks) at(step string) error {
+	if h.fault == nil {
+		return nil
+	}
+	return h.fault(step)
+}
+
+func writeAtomic(path string, data []byte, perm fs.FileMode, h *saveHooks) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*")
+	if err := h.at("create"); err != nil {
+		return saveErr(stepCreate, dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
 		return saveErr(stepCreate, dir, err)
 	}
@@ -159,22 +222,37 @@ func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Write
 			os.Remove(tmp.Name())
 		}
 	}()
+	if err := h.at("chmod"); err != nil {
+		return saveErr(stepWrite, dir, err)
+	}
 	if err := tmp.Chmod(perm); err != nil {
 		return saveErr(stepWrite, dir, err)
 	}
-	if write == nil {
+	if err := h.at("write"); err != nil {
+		return saveErr(stepWrite, dir, err)
+	}
+	if h.write == nil {
 		_, err = tmp.Write(data)
 	} else {
-		err = write(tmp, data)
+		err = h.write(tmp, data)
 	}
 	if err != nil {
+		return saveErr(stepWrite, dir, err)
+	}
+	if err := h.at("sync"); err != nil {
 		return saveErr(stepWrite, dir, err)
 	}
 	if err := tmp.Sync(); err != nil {
 		return saveErr(stepWrite, dir, err)
 	}
+	if err := h.at("close"); err != nil {
+		return saveErr(stepWrite, dir, err)
+	}
 	if err := tmp.Close(); err != nil {
 		return saveErr(stepWrite, dir, err)
+	}
+	if err := h.at("rename"); err != nil {
+		return saveErr(stepRename, dir, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return saveErr(stepRename, dir, err)
@@ -183,6 +261,10 @@ func writeAtomic(path string, data []byte, perm fs.FileMode, write func(io.Write
 	// failure: callers (and the README) take a failed save to mean the old
 	// file was kept. Syncing the folder only makes the rename survive a
 	// power loss; it is best-effort, and some file systems cannot do it.
+	if h.at("syncdir") != nil {
+		return nil
+	}
+	sync := h.syncDir
 	if sync == nil {
 		sync = syncDir
 	}

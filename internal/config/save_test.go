@@ -82,7 +82,10 @@ func TestSaveExistingFile(t *testing.T) {
 	if err := f.Save(); err != nil {
 		t.Fatal(err)
 	}
-	checkMode(t, path)
+	// The user's mode is kept, not silently tightened: PermWarning tells them.
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode after Save: got %v, %v; want 0644 kept", fi.Mode().Perm(), err)
+	}
 	checkOnly(t, dir, "config.properties")
 	got, _ := os.ReadFile(path)
 	if want := "# mine\r\na=2\r\n"; string(got) != want {
@@ -130,7 +133,7 @@ func TestSaveFailureLeavesOriginal(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Set("secret", "new secret")
-	f.write = func(w io.Writer, data []byte) error {
+	f.hooks.write = func(w io.Writer, data []byte) error {
 		if _, err := w.Write(data[:len(data)/2]); err != nil {
 			return err
 		}
@@ -153,7 +156,7 @@ func TestSaveFailureLeavesOriginal(t *testing.T) {
 	checkOnly(t, dir, "config.properties")
 
 	// Without the failure the same File saves.
-	f.write = nil
+	f.hooks.write = nil
 	if err := f.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +182,7 @@ func TestSaveSucceedsWhenDirSyncFails(t *testing.T) {
 	}
 	f.Set("a", "2")
 	synced := false
-	f.syncDir = func(string) error {
+	f.hooks.syncDir = func(string) error {
 		synced = true
 		return &fs.PathError{Op: "sync", Path: dir, Err: syscall.EIO}
 	}
