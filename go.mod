@@ -12,6 +12,7 @@ require (
 )
 
 require (
+	github.com/cli/browser v1.3.0 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/sys v0.49.0 // indirect

@@ -31,7 +31,8 @@ var update = flag.Bool("u", false, "rewrite the golden output in testdata/script
 // scripts drive the real main function in a separate process.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"jira-oauth": func() { os.Exit(run()) },
+		"jira-oauth":  func() { os.Exit(run()) },
+		"fakebrowser": func() { os.Exit(fakeBrowser()) },
 	})
 }
 
@@ -71,6 +72,8 @@ func TestScripts(t *testing.T) {
 			"waitsilent":  cmdWaitSilent,
 			"mode":        cmdMode,
 			"nosecrets":   cmdNoSecrets,
+			"oob-login":   cmdOOBLogin,
+			"stripauth":   cmdStripAuth,
 		},
 	})
 }

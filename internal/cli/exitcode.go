@@ -34,6 +34,7 @@ func exitCode(err error) int {
 		cfg     *config.Error
 		problem *oauth.ProblemError
 		network *oauth.NetworkError
+		anon    *anonymousError
 	)
 	switch {
 	case err == nil:
@@ -42,7 +43,7 @@ func exitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &usage):
 		return ExitUsage
-	case errors.As(err, &problem):
+	case errors.As(err, &problem), errors.As(err, &anon), errors.Is(err, errLoginDenied):
 		return ExitOAuth
 	case errors.As(err, &network):
 		return ExitNetwork

@@ -24,16 +24,20 @@ type Env struct {
 	Now func() time.Time
 	// Transport, when set, replaces the HTTP transport (tests only).
 	Transport http.RoundTripper
+	// OpenBrowser shows a URL to the user in a web browser (login); nil
+	// means there is no browser and the user opens the printed URL.
+	OpenBrowser func(url string) error
 }
 
 // OSEnv returns the Env of this process.
 func OSEnv() Env {
 	return Env{
-		Stdin:  os.Stdin,
-		Stdout: os.Stdout,
-		Stderr: os.Stderr,
-		Getenv: os.Getenv,
-		Now:    time.Now,
+		Stdin:       os.Stdin,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		Getenv:      os.Getenv,
+		Now:         time.Now,
+		OpenBrowser: openBrowser,
 	}
 }
 

@@ -1,0 +1,239 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/loopback"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
+)
+
+type loginOptions struct {
+	app *app
+
+	NoBrowser bool
+	OOB       bool
+	Wait      time.Duration
+}
+
+func newCmdLogin(a *app, runF func(*loginOptions) error) *cobra.Command {
+	opts := &loginOptions{app: a}
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Do the whole dance in one step: approve in the browser, save the access token",
+		Long: `Get a request token whose callback is a one-shot server on 127.0.0.1, open
+Jira's authorize page in your browser ($BROWSER, or the system's opener),
+wait for you to press Allow, exchange the verifier Jira sends back for an
+access token and save it in the config, as accessToken does.
+
+The authorize URL is also printed on stderr. With --no-browser nothing is
+opened: open the URL yourself (on this machine: the callback goes to
+127.0.0.1). With --oob Jira shows a verification code instead, and login
+asks for it on the terminal (or reads one line from stdin).
+
+A denied approval, Ctrl-C, or no approval before the request token expires
+(10 minutes, or --wait) end login with the config untouched.`,
+		Example: `  jira-oauth login
+  jira-oauth login --no-browser
+  jira-oauth login --oob
+  jira-oauth login --wait 2m`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.Wait <= 0 || opts.Wait > requestTokenLifetime {
+				return usageErrorf(fmt.Sprintf("--wait %s is out of range: give a duration up to 10m (a request token lives 10 minutes)", opts.Wait))
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return runLogin(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "do not open a browser; just print the authorize URL")
+	cmd.Flags().BoolVar(&opts.OOB, "oob", false, "no callback: type the verification code Jira shows (or pipe it to stdin)")
+	cmd.Flags().DurationVar(&opts.Wait, "wait", requestTokenLifetime, "how long to wait for approval (at most 10m)")
+	return cmd
+}
+
+// errLoginDenied is the user pressing Deny; it exits like an OAuth refusal.
+var errLoginDenied = errors.New("login: access was denied on Jira's authorize page; nothing was saved: run login again and press Allow")
+
+func runLogin(ctx context.Context, opts *loginOptions) error {
+	a := opts.app
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	client, err := a.oauthClient(cfg)
+	if err != nil {
+		return err
+	}
+
+	callback := "oob"
+	var receiver *loopback.Receiver
+	if !opts.OOB {
+		if receiver, err = loopback.Listen(); err != nil {
+			return fmt.Errorf("login: %w", err)
+		}
+		defer receiver.Close()
+		receiver.Ignored = func(reason string) {
+			fmt.Fprintf(a.stderr(), "login: ignored %s\n", reason)
+		}
+		callback = receiver.CallbackURL()
+	}
+	issued := a.now()
+	tmp, err := client.RequestToken(ctx, callback)
+	if err != nil {
+		return err
+	}
+	a.secrets.add(tmp.Secret)
+	if receiver != nil {
+		receiver.Expect(tmp.Token)
+	}
+	authorizeURL := client.AuthorizeURL(tmp.Token)
+	fmt.Fprintf(a.stderr(), "Open this URL in a browser, log in to Jira and approve the access:\n%s\n", authorizeURL)
+	if !opts.NoBrowser && a.env.OpenBrowser != nil {
+		if err := a.env.OpenBrowser(authorizeURL); err != nil {
+			fmt.Fprintf(a.stderr(), "login: could not open a browser (%s); open the URL above yourself\n", oneLine(err.Error()))
+		}
+	}
+
+	deadline := issued.Add(opts.Wait)
+	waitCtx, cancel := context.WithTimeout(ctx, opts.Wait)
+	defer cancel()
+	var verifier string
+	if opts.OOB {
+		verifier, err = a.readVerifier(waitCtx)
+	} else {
+		stop := a.waitIndicator(deadline)
+		verifier, err = receiver.Wait(waitCtx)
+		stop()
+	}
+	switch {
+	case errors.Is(err, loopback.ErrDenied) || verifier == deniedVerifier:
+		return errLoginDenied
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, context.DeadlineExceeded):
+		if opts.Wait == requestTokenLifetime {
+			return errors.New("login: no approval within 10 minutes, and the request token has expired; nothing was saved: run login again")
+		}
+		return fmt.Errorf("login: no approval within %s (--wait); nothing was saved: run login again", opts.Wait)
+	case err != nil:
+		return fmt.Errorf("login: %w", err)
+	}
+	a.secrets.add(verifier)
+
+	issued = a.now()
+	creds, err := client.AccessToken(ctx, tmp.Token, tmp.Secret, verifier)
+	if err != nil {
+		return err
+	}
+	a.secrets.add(creds.Secret)
+	saveAccessToken(cfg, creds, issued)
+	if err := a.save(ctx, cfg); err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	fmt.Fprintf(a.stderr(), "Logged in: access token saved in %s (%s). Try: %s\n", cfg.Path(), expiryText(creds, issued), config.Command(cfg.Path(), "whoami"))
+	return nil
+}
+
+// expiryText says when an access token expires, for messages.
+func expiryText(creds oauth.Credentials, issued time.Time) string {
+	if creds.ExpiresIn <= 0 {
+		return "no expiry given by Jira"
+	}
+	return "expires " + issued.Add(creds.ExpiresIn).UTC().Format(time.DateOnly)
+}
+
+// readVerifier reads the verification code of --oob: after a prompt on a
+// terminal, or one line from stdin otherwise.
+func (a *app) readVerifier(ctx context.Context) (string, error) {
+	if isTerminal(a.env.Stdin) {
+		fmt.Fprint(a.stderr(), "Verification code: ")
+	} else {
+		fmt.Fprintln(a.stderr(), "Reading the verification code from stdin.")
+	}
+	line, err := readLine(ctx, a.env.Stdin)
+	if errors.Is(err, io.EOF) && strings.TrimSpace(line) == "" {
+		return "", errors.New("no verification code on stdin: type the code Jira shows after approval, or pipe it in")
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	code := strings.TrimSpace(line)
+	if code == "" {
+		return "", errors.New("the verification code is empty: type the code Jira shows after approval")
+	}
+	return code, nil
+}
+
+// readLine reads one line from r, giving up when ctx is done (the reading
+// goroutine then ends with the process).
+func readLine(ctx context.Context, r io.Reader) (string, error) {
+	type result struct {
+		line string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		line, err := bufio.NewReader(r).ReadString('\n')
+		done <- result{line, err}
+	}()
+	select {
+	case res := <-done:
+		return res.line, res.err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// waitIndicator shows, on a terminal, that login is waiting and until
+// when; elsewhere (CI logs) it prints one line. The returned stop clears it.
+func (a *app) waitIndicator(deadline time.Time) (stop func()) {
+	until := deadline.Local().Format(time.Kitchen)
+	if !isTerminal(a.env.Stderr) {
+		fmt.Fprintf(a.stderr(), "Waiting for approval in the browser until %s (Ctrl-C to stop).\n", until)
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		frames := `|/-\`
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			left := time.Until(deadline).Round(time.Second)
+			fmt.Fprintf(a.stderr(), "\r%c Waiting for approval in the browser (%s left; Ctrl-C to stop) ", frames[i%len(frames)], left)
+			select {
+			case <-done:
+				fmt.Fprint(a.stderr(), "\r\033[K")
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
+
+// isTerminal reports whether stream is a character device (a terminal).
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

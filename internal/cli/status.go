@@ -1,0 +1,217 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/keys"
+)
+
+type statusOptions struct {
+	app *app
+
+	JSON        bool
+	ShowSecrets bool
+}
+
+func newCmdStatus(a *app, runF func(*statusOptions) error) *cobra.Command {
+	opts := &statusOptions{app: a}
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show what the config holds, without secrets; fail without a usable access token",
+		Long: `Show what the config holds without contacting Jira: jira_home, the consumer
+key, the public key fingerprint (SHA-256 of the public key, as 'openssl pkey
+-pubout -outform DER | openssl dgst -sha256 -binary | base64' prints it),
+and whether a request or access token is present, with when they were
+issued and expire. Secrets are never shown unless --show-secrets.
+
+Exits 0 only when there is an access token that has not expired, so CI can
+gate on it (exit 3 otherwise). 'jira-oauth whoami' checks that Jira
+accepts the token.`,
+		Example: `  jira-oauth status
+  jira-oauth status --json
+  jira-oauth status || jira-oauth login`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runStatus(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
+	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "also print private_key, secret and request_token_secret")
+	return cmd
+}
+
+// tokenStatus describes a saved token; times are RFC 3339 UTC or "".
+type tokenStatus struct {
+	Present   bool   `json:"present"`
+	IssuedAt  string `json:"issued_at,omitempty"`
+	ExpiresAt string `json:"expires_at,omitempty"`
+	Expired   bool   `json:"expired"`
+	// SessionExpiresAt is when renew stops working (access token only).
+	SessionExpiresAt string `json:"session_expires_at,omitempty"`
+	Renewable        bool   `json:"renewable,omitempty"`
+}
+
+// keyStatus describes private_key without revealing it.
+type keyStatus struct {
+	Present     bool   `json:"present"`
+	Bits        int    `json:"bits,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Problem     string `json:"problem,omitempty"`
+}
+
+type statusReport struct {
+	Config       string            `json:"config"`
+	Mode         string            `json:"mode"`
+	JiraHome     string            `json:"jira_home"`
+	ConsumerKey  string            `json:"consumer_key"`
+	PrivateKey   keyStatus         `json:"private_key"`
+	RequestToken tokenStatus       `json:"request_token"`
+	AccessToken  tokenStatus       `json:"access_token"`
+	Usable       bool              `json:"usable"`
+	Secrets      map[string]string `json:"secrets,omitempty"`
+}
+
+func runStatus(_ context.Context, opts *statusOptions) error {
+	a := opts.app
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	r := statusReport{
+		Config:      cfg.Path(),
+		JiraHome:    cfg.Get(config.KeyJiraHome),
+		ConsumerKey: cfg.Get(config.KeyConsumerKey),
+	}
+	if info, err := os.Stat(cfg.Path()); err == nil {
+		r.Mode = fmt.Sprintf("%#o", info.Mode().Perm())
+	}
+	if cfg.Get(config.KeyPrivateKey) != "" {
+		r.PrivateKey.Present = true
+		if key, err := keys.Parse(cfg.Get(config.KeyPrivateKey)); err != nil {
+			r.PrivateKey.Problem = err.Error()
+		} else {
+			r.PrivateKey.Bits = key.N.BitLen()
+			r.PrivateKey.Fingerprint = keys.Fingerprint(&key.PublicKey)
+		}
+	}
+	if cfg.Get(config.KeyRequestToken) != "" {
+		issued := cfg.Get(config.KeyRequestTokenIssuedAt)
+		r.RequestToken = tokenStatus{Present: true, IssuedAt: issued}
+		if t, err := time.Parse(time.RFC3339, issued); err == nil {
+			r.RequestToken.ExpiresAt = formatTime(t.Add(requestTokenLifetime))
+			r.RequestToken.Expired = now.After(t.Add(requestTokenLifetime))
+		}
+	}
+	if cfg.Get(config.KeyAccessToken) != "" {
+		r.AccessToken = tokenStatus{
+			Present:          true,
+			IssuedAt:         cfg.Get(config.KeyAccessTokenIssuedAt),
+			ExpiresAt:        cfg.Get(config.KeyAccessTokenExpiresAt),
+			SessionExpiresAt: cfg.Get(config.KeySessionExpiresAt),
+		}
+		if t, err := time.Parse(time.RFC3339, r.AccessToken.ExpiresAt); err == nil {
+			r.AccessToken.Expired = now.After(t)
+		}
+		r.AccessToken.Renewable = cfg.Get(config.KeySessionHandle) != ""
+		if t, err := time.Parse(time.RFC3339, r.AccessToken.SessionExpiresAt); err == nil && now.After(t) {
+			r.AccessToken.Renewable = false
+		}
+	}
+	r.Usable = r.AccessToken.Present && !r.AccessToken.Expired
+	if opts.ShowSecrets {
+		r.Secrets = map[string]string{}
+		for _, key := range config.SecretKeys {
+			if v := cfg.Get(key); v != "" {
+				r.Secrets[key] = v
+			}
+		}
+	}
+
+	if opts.JSON {
+		if err := writeJSON(a.stdout(), r); err != nil {
+			return err
+		}
+	} else {
+		printStatus(a, r)
+	}
+	switch {
+	case !r.AccessToken.Present:
+		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
+	case r.AccessToken.Expired:
+		hint := "run 'jira-oauth login'"
+		if r.AccessToken.Renewable {
+			hint = "run 'jira-oauth renew'"
+		}
+		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken,
+			Err: fmt.Errorf("expired on %s: %s", r.AccessToken.ExpiresAt, hint)}
+	}
+	return nil
+}
+
+func printStatus(a *app, r statusReport) {
+	w := a.stdout()
+	orNone := func(s string) string {
+		if s == "" {
+			return "(not set)"
+		}
+		return s
+	}
+	mode := ""
+	if r.Mode != "" {
+		mode = " (mode " + r.Mode + ")"
+	}
+	fmt.Fprintf(w, "config:        %s%s\n", r.Config, mode)
+	fmt.Fprintf(w, "jira_home:     %s\n", orNone(r.JiraHome))
+	fmt.Fprintf(w, "consumer_key:  %s\n", orNone(r.ConsumerKey))
+	switch {
+	case !r.PrivateKey.Present:
+		fmt.Fprintf(w, "private key:   (not set)\n")
+	case r.PrivateKey.Problem != "":
+		fmt.Fprintf(w, "private key:   unusable: %s\n", oneLine(r.PrivateKey.Problem))
+	default:
+		fmt.Fprintf(w, "private key:   RSA %d bits, public key fingerprint %s\n", r.PrivateKey.Bits, r.PrivateKey.Fingerprint)
+	}
+	fmt.Fprintf(w, "request token: %s\n", describeToken(r.RequestToken))
+	access := describeToken(r.AccessToken)
+	if r.AccessToken.Present {
+		switch {
+		case r.AccessToken.Renewable && r.AccessToken.SessionExpiresAt != "":
+			access += "; renewable until " + r.AccessToken.SessionExpiresAt
+		case r.AccessToken.Renewable:
+			access += "; renewable"
+		}
+	}
+	fmt.Fprintf(w, "access token:  %s\n", access)
+	for _, key := range config.SecretKeys {
+		if v, ok := r.Secrets[key]; ok {
+			fmt.Fprintf(w, "%s=%s\n", key, v)
+		}
+	}
+}
+
+func describeToken(t tokenStatus) string {
+	if !t.Present {
+		return "none"
+	}
+	s := "present"
+	if t.IssuedAt != "" {
+		s += ", issued " + t.IssuedAt
+	}
+	switch {
+	case t.Expired:
+		s += ", EXPIRED " + t.ExpiresAt
+	case t.ExpiresAt != "":
+		s += ", expires " + t.ExpiresAt
+	}
+	return s
+}
