@@ -302,3 +302,92 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+func updateCmd(path string, kv ...string) string {
+	parts := []string{"update", hx(path)}
+	for _, s := range kv {
+		parts = append(parts, hx(s))
+	}
+	return strings.Join(parts, " ")
+}
+
+// nonASCII are values a user has: a consumer key with accents, paths with
+// spaces (and a Windows one, with backslashes), and a key that needs
+// escaping.
+var nonASCII = map[string]string{
+	KeyConsumerKey:              "clé-ünïcødé-日本",
+	KeyJiraHome:                 "https://jira.example.com/jira",
+	KeyCAFile:                   "/home/Zoë Dupont/My Keys/corp ca.pem",
+	"key_file":                  `C:\Users\Zoë\My Documents\jira key.pem`,
+	"schlüssel mit leerzeichen": " führende Leerzeichen, 😀 ",
+}
+
+// TestJavaNonASCII: non-ASCII values and paths with spaces round trip
+// unchanged through Update and java.util.Properties, in both directions
+// and through an edit by each side.
+func TestJavaNonASCII(t *testing.T) {
+	t.Parallel()
+	j := newJVM(t)
+	dir := t.TempDir()
+	check := func(what string, got map[string]string, extra ...string) {
+		t.Helper()
+		want := make(map[string]string)
+		for k, v := range nonASCII {
+			want[k] = v
+		}
+		for i := 0; i+1 < len(extra); i += 2 {
+			want[extra[i]] = extra[i+1]
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", what, diff)
+		}
+	}
+
+	// Our writer -> Java (both ways Java programs load a file).
+	ours := filepath.Join(dir, "ours.properties")
+	err := Update(ours, func(f *File) error {
+		for _, k := range sortedKeys(nonASCII) {
+			f.Set(k, nonASCII[k])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(ours)
+	if bytes.ContainsFunc(raw, func(r rune) bool { return r > 0x7E }) {
+		t.Errorf("our file is not ASCII:\n%s", raw)
+	}
+	// Java's writer -> us; then Java edits our file and we edit Java's.
+	theirs := filepath.Join(dir, "theirs.properties")
+	res := j.run(t, []string{
+		loadCmd(ours), loadUTF8Cmd(ours),
+		storeCmd(theirs, "", nonASCII),
+		updateCmd(ours, "access_token", "tök"),
+	})
+	check("Java load(InputStream) of our file", res[0].values)
+	check("Java load(Reader) of our file", res[1].values)
+
+	f, err := Load(theirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("our Load of Java's file", values(f))
+	f, err = Load(ours)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("our Load of our file after Java edited it", values(f), "access_token", "tök")
+
+	err = Update(theirs, func(f *File) error {
+		f.Set(KeySecret, "sécret")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = j.run(t, []string{loadCmd(theirs), loadUTF8Cmd(theirs)})
+	check("Java load(InputStream) of Java's file after our edit", res[0].values, KeySecret, "sécret")
+	check("Java load(Reader) of Java's file after our edit", res[1].values, KeySecret, "sécret")
+	checkOnly(t, dir, "ours.properties", "theirs.properties")
+}

@@ -6,9 +6,12 @@
 //   loadutf8 PATH     Properties.load(Reader) with UTF-8
 //   store PATH COMMENT [KEY VALUE]...
 //                     Properties.store(OutputStream, COMMENT); "-" for no comment
+//   update PATH [KEY VALUE]...
+//                     load(InputStream), setProperty each KEY, store(OutputStream,
+//                     null) over the same file: a Java program editing the config
 //
 // load prints "KEY VALUE" (hex) lines and then "end", or "error MESSAGE" when
-// Java refuses the file. store prints "stored".
+// Java refuses the file. store and update print "stored".
 import java.io.*;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -48,6 +51,20 @@ public class PropsTool {
                 String comment = f[2].equals("-") ? null : unhex(f[2]);
                 try (OutputStream os = new FileOutputStream(unhex(f[1]))) {
                     p.store(os, comment);
+                }
+                out.println("stored");
+                break;
+            }
+            case "update": {
+                Properties p = new Properties();
+                try (InputStream is = new FileInputStream(unhex(f[1]))) {
+                    p.load(is);
+                }
+                for (int i = 2; i + 1 < f.length; i += 2) {
+                    p.setProperty(unhex(f[i]), unhex(f[i + 1]));
+                }
+                try (OutputStream os = new FileOutputStream(unhex(f[1]))) {
+                    p.store(os, null);
                 }
                 out.println("stored");
                 break;
