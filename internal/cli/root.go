@@ -34,6 +34,9 @@ Everything is kept in a Java-style config.properties (--config).`,
 	flags.DurationVar(&a.timeout, "timeout", 30*time.Second, "give up on a Jira call after this long (a Go duration: 10s, 2m)")
 	flags.BoolVarP(&a.verbose, "verbose", "v", false, "show each HTTP exchange and the signature base string on stderr (never secrets)")
 	flags.StringVar(&a.caFile, "ca-file", "", "PEM bundle of extra CA certificates to trust for Jira's TLS certificate (also: ca_file in the config)")
+	flags.StringVar(&a.clientCert, "client-cert", "", "PEM client certificate, for a Jira behind mutual TLS (with --client-key)")
+	flags.StringVar(&a.clientKey, "client-key", "", "PEM private key of --client-cert (unencrypted)")
+	flags.BoolVar(&a.insecure, "insecure", false, "do not check Jira's TLS certificate (never saved; warns every time; prefer --ca-file)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf(fmt.Sprintf("%v; run '%s --help' for usage", err, cmd.CommandPath()))
 	})
@@ -48,6 +51,7 @@ Everything is kept in a Java-style config.properties (--config).`,
 		newCmdStatus(a, nil),
 		newCmdRenew(a, nil),
 		newCmdComment(a, nil),
+		newCmdDoctor(a, nil),
 		newCmdConfig(a),
 		newCmdSandbox(a, nil),
 	)

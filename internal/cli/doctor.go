@@ -1,0 +1,352 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/keys"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
+)
+
+type doctorOptions struct {
+	app *app
+}
+
+func newCmdDoctor(a *app, runF func(*doctorOptions) error) *cobra.Command {
+	opts := &doctorOptions{app: a}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the config, the network, Jira's base URL, the clock, the key and the tokens",
+		Long: `Run a preflight checklist and print one line per check: a tick (✓), a cross
+(✗) with what to do, or a dash (-) for a check that could not run because
+an earlier one failed. The checks:
+
+  config      present, readable, mode 0600 (not readable by group or others)
+  jira_home   set, and Jira answers at it (GET /rest/api/2/serverInfo)
+  TLS         Jira's certificate is trusted (https only)
+  base URL    jira_home equals Jira's own base URL: the top cause of
+              signature_invalid, since the signature covers the URL
+  clock       the clock is within 5 minutes of Jira's (its Date header)
+  private key parses, and matches jira_publickey.pem beside the config
+  consumer    Jira knows consumer_key and accepts the signature (a signed
+              request-token call; the unused token expires in 10 minutes)
+  access      the access token works (GET /rest/api/2/myself, not anonymous)
+
+Exits 0 when every check passes, 1 otherwise.`,
+		Example: `  jira-oauth doctor
+  jira-oauth doctor --ca-file company-ca.pem`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return runDoctor(cmd.Context(), opts)
+		},
+	}
+	return cmd
+}
+
+// maxClockSkew is how far Jira lets oauth_timestamp stray from its clock.
+const maxClockSkew = 5 * time.Minute
+
+// checklist prints checks as they finish and counts the failures.
+type checklist struct {
+	w              io.Writer
+	failed, passed int
+}
+
+func (c *checklist) pass(name, detail string) {
+	c.passed++
+	fmt.Fprintf(c.w, "✓ %-12s%s\n", name, detail)
+}
+
+func (c *checklist) fail(name, detail string) {
+	c.failed++
+	fmt.Fprintf(c.w, "✗ %-12s%s\n", name, oneLine(detail))
+}
+
+func (c *checklist) skip(name, why string) {
+	fmt.Fprintf(c.w, "- %-12sskipped: %s\n", name, why)
+}
+
+func runDoctor(ctx context.Context, opts *doctorOptions) error {
+	a := opts.app
+	c := &checklist{w: a.stdout()}
+	err := doctorChecks(ctx, a, c)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		return err
+	}
+	if c.failed > 0 {
+		return fmt.Errorf("doctor: %d of %d checks failed: fix the first ✗ above and run doctor again", c.failed, c.failed+c.passed)
+	}
+	return nil
+}
+
+func doctorChecks(ctx context.Context, a *app, c *checklist) error {
+	// config
+	cfg, err := a.loadConfig()
+	if err != nil {
+		c.fail("config", err.Error())
+		for _, name := range []string{"jira_home", "TLS", "base URL", "clock", "private key", "consumer", "access"} {
+			c.skip(name, "no config")
+		}
+		return nil
+	}
+	if info, err := os.Stat(cfg.Path()); err == nil && info.Mode().Perm()&0o077 != 0 {
+		c.fail("config", fmt.Sprintf("%s is readable by group or others (mode %#o) and holds a private key: run 'chmod 600 %s'", cfg.Path(), info.Mode().Perm(), cfg.Path()))
+	} else {
+		c.pass("config", cfg.Path()+" (mode 0600)")
+	}
+
+	keyOK := checkPrivateKey(a, cfg, c)
+
+	// jira_home, TLS, base URL, clock: one unsigned call to serverInfo.
+	home, err := cfg.JiraHome()
+	if err != nil {
+		c.fail("jira_home", err.Error())
+		for _, name := range []string{"TLS", "base URL", "clock", "consumer", "access"} {
+			c.skip(name, "no usable jira_home")
+		}
+		return nil
+	}
+	reachable := checkServer(ctx, a, cfg, home, c)
+	if !reachable {
+		c.skip("consumer", "Jira is not reachable")
+		c.skip("access", "Jira is not reachable")
+		return nil
+	}
+
+	// consumer and access: signed calls.
+	if !keyOK {
+		c.skip("consumer", "no usable private key")
+		c.skip("access", "no usable private key")
+		return nil
+	}
+	client, err := a.oauthClient(cfg)
+	if err != nil {
+		c.fail("consumer", err.Error())
+		c.skip("access", "no OAuth client")
+		return nil
+	}
+	if _, err := client.RequestToken(ctx, "oob"); err != nil {
+		c.fail("consumer", err.Error())
+		c.skip("access", "Jira refuses the consumer's signed calls")
+		return nil
+	}
+	consumerKey, _ := cfg.ConsumerKey()
+	c.pass("consumer", fmt.Sprintf("Jira knows consumer key %q and accepts its signature", consumerKey))
+
+	if cfg.Get(config.KeyAccessToken) == "" {
+		c.fail("access", fmt.Sprintf("no access token in %s: run '%s'", cfg.Path(), config.Command(cfg.Path(), "login")))
+		return nil
+	}
+	s := &restSession{cfg: cfg, client: client, accessToken: cfg.Get(config.KeyAccessToken)}
+	user, err := s.myself(ctx, "access")
+	if err != nil {
+		c.fail("access", err.Error())
+		return nil
+	}
+	c.pass("access", fmt.Sprintf("the access token acts as %s", user.Name))
+	return nil
+}
+
+// checkPrivateKey checks that private_key parses and matches the public
+// key file keygen wrote beside the config, if there is one.
+func checkPrivateKey(a *app, cfg *config.File, c *checklist) bool {
+	key, err := cfg.PrivateKey()
+	if err != nil {
+		c.fail("private key", err.Error())
+		return false
+	}
+	fingerprint := keys.Fingerprint(&key.PublicKey)
+	pubPath := filepath.Join(filepath.Dir(cfg.Path()), publicKeyFile)
+	data, err := os.ReadFile(pubPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		c.pass("private key", fmt.Sprintf("RSA %d bits, public key fingerprint %s (no %s to compare)", key.N.BitLen(), fingerprint, pubPath))
+		return true
+	case err != nil:
+		c.fail("private key", fmt.Sprintf("cannot read %s: %v", pubPath, errors.Unwrap(err)))
+		return true
+	}
+	pub, err := keys.ParsePublic(data)
+	if err != nil {
+		c.fail("private key", fmt.Sprintf("%s: %v", pubPath, err))
+		return true
+	}
+	if !pub.Equal(&key.PublicKey) {
+		c.fail("private key", fmt.Sprintf("private_key does not match %s (fingerprint %s, the key's is %s): paste the public key of private_key into the Application Link, or run 'jira-oauth keygen --force'",
+			pubPath, keys.Fingerprint(pub), fingerprint))
+		return true
+	}
+	c.pass("private key", fmt.Sprintf("RSA %d bits, matches %s (fingerprint %s)", key.N.BitLen(), pubPath, fingerprint))
+	return true
+}
+
+// checkServer calls serverInfo without a signature and checks
+// reachability, TLS, Jira's base URL and the clock. It reports whether Jira
+// answered.
+func checkServer(ctx context.Context, a *app, cfg *config.File, home *url.URL, c *checklist) bool {
+	httpClient, err := a.httpClient(cfg)
+	if err != nil {
+		c.fail("jira_home", err.Error())
+		c.skip("TLS", "no HTTP client")
+		c.skip("base URL", "no HTTP client")
+		c.skip("clock", "no HTTP client")
+		return false
+	}
+	infoURL := strings.TrimSuffix(home.String(), "/") + "/rest/api/2/serverInfo"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, infoURL, nil)
+	if err != nil {
+		c.fail("jira_home", err.Error())
+		return false
+	}
+	req.Header.Set("Accept", "application/json")
+	noRedirects := *httpClient
+	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	sent := a.now()
+	resp, err := noRedirects.Do(req)
+	received := a.now()
+	if err != nil {
+		netErr := &oauth.NetworkError{Op: "jira_home", URL: infoURL, Err: err}
+		if isTLSError(err) {
+			c.pass("jira_home", "something answers at "+home.Host)
+			c.fail("TLS", netErr.Error())
+		} else {
+			c.fail("jira_home", netErr.Error())
+			c.skip("TLS", "Jira is not reachable")
+		}
+		c.skip("base URL", "Jira is not reachable")
+		c.skip("clock", "Jira is not reachable")
+		return false
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+
+	var info struct {
+		BaseURL string `json:"baseUrl"`
+		Version string `json:"version"`
+	}
+	jsonErr := json.Unmarshal(body, &info)
+	if resp.StatusCode != http.StatusOK || jsonErr != nil || info.BaseURL == "" {
+		detail := fmt.Sprintf("%s answered %s, not Jira's serverInfo: check that jira_home is Jira's base URL", infoURL, resp.Status)
+		if loc := resp.Header.Get("Location"); loc != "" {
+			detail = fmt.Sprintf("%s redirects to %s: set jira_home to the URL Jira is served at", infoURL, loc)
+		}
+		c.fail("jira_home", detail)
+	} else {
+		c.pass("jira_home", fmt.Sprintf("Jira %s answers at %s", info.Version, home))
+	}
+
+	if resp.TLS == nil {
+		c.skip("TLS", "jira_home is plain http (tokens and signatures travel unencrypted)")
+	} else {
+		c.pass("TLS", "certificate trusted: "+describeCert(resp.TLS))
+	}
+
+	switch {
+	case info.BaseURL == "":
+		c.skip("base URL", "Jira's base URL is unknown (no serverInfo)")
+	case !sameBaseURL(info.BaseURL, home.String()):
+		c.fail("base URL", fmt.Sprintf("Jira's base URL is %s but jira_home is %s: Jira checks signatures against its own base URL, so calls fail with signature_invalid; set jira_home to %s (or fix Jira's Base URL setting)", info.BaseURL, home, info.BaseURL))
+	default:
+		c.pass("base URL", "jira_home is Jira's own base URL")
+	}
+
+	date, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		c.skip("clock", "Jira sent no Date header")
+		return true
+	}
+	// The Date was set between sending and receiving; compare with the
+	// middle, and allow for its one-second resolution.
+	local := sent.Add(received.Sub(sent) / 2)
+	skew := local.Sub(date).Round(time.Second)
+	switch {
+	case skew > maxClockSkew:
+		c.fail("clock", fmt.Sprintf("this machine's clock is %s ahead of Jira's; Jira refuses timestamps more than 5 minutes off (timestamp_refused): sync the clock (NTP)", skew))
+	case skew < -maxClockSkew:
+		c.fail("clock", fmt.Sprintf("this machine's clock is %s behind Jira's; Jira refuses timestamps more than 5 minutes off (timestamp_refused): sync the clock (NTP)", -skew))
+	default:
+		c.pass("clock", fmt.Sprintf("within %s of Jira's clock", max(skew, -skew)+time.Second))
+	}
+	return true
+}
+
+// isTLSError reports a failure of the TLS handshake or certificate check,
+// as opposed to not reaching the server at all.
+func isTLSError(err error) bool {
+	var (
+		verify      *tls.CertificateVerificationError
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		invalid     x509.CertificateInvalidError
+		record      tls.RecordHeaderError
+	)
+	return errors.As(err, &verify) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) ||
+		errors.As(err, &invalid) || errors.As(err, &record) || strings.Contains(err.Error(), "tls: ")
+}
+
+// describeCert names the server certificate and its issuer.
+func describeCert(state *tls.ConnectionState) string {
+	if len(state.PeerCertificates) == 0 {
+		return "no certificate"
+	}
+	cert := state.PeerCertificates[0]
+	return fmt.Sprintf("issued to %s by %s, valid until %s", certName(cert), cert.Issuer.CommonName, cert.NotAfter.UTC().Format(time.DateOnly))
+}
+
+func certName(cert *x509.Certificate) string {
+	if cert.Subject.CommonName != "" {
+		return cert.Subject.CommonName
+	}
+	if len(cert.DNSNames) > 0 {
+		return cert.DNSNames[0]
+	}
+	if len(cert.IPAddresses) > 0 {
+		return cert.IPAddresses[0].String()
+	}
+	return "(unnamed)"
+}
+
+// sameBaseURL compares two base URLs as Jira does when it builds signature
+// base strings: scheme and host case-insensitively, default ports
+// dropped, and the path without a trailing slash.
+func sameBaseURL(a, b string) bool {
+	ua, errA := url.Parse(a)
+	ub, errB := url.Parse(b)
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	norm := func(u *url.URL) string {
+		host := strings.ToLower(u.Hostname())
+		port := u.Port()
+		scheme := strings.ToLower(u.Scheme)
+		if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+			port = ""
+		}
+		if port != "" {
+			host += ":" + port
+		}
+		return scheme + "://" + host + strings.TrimSuffix(u.EscapedPath(), "/")
+	}
+	return norm(ua) == norm(ub)
+}
