@@ -2,14 +2,9 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
@@ -29,6 +24,11 @@ type app struct {
 	timeout    time.Duration
 	verbose    bool
 	caFile     string
+	clientCert string
+	clientKey  string
+	insecure   bool
+
+	warnedInsecure bool
 
 	secrets scrubber
 }
@@ -87,55 +87,31 @@ func (a *app) oauthClient(cfg *config.File) (*oauth.Client, error) {
 	if a.verbose {
 		client.Trace = a.secrets.writer(a.env.Stderr)
 	}
+	// REST calls (request, whoami, comment) retry 429 and 503 answers;
+	// token exchanges never do (oauth.Client does not retry them).
+	client.Retry = oauth.DefaultRetry()
+	client.Retry.Notify = func(line string) {
+		fmt.Fprintf(a.secrets.writer(a.stderr()), "jira-oauth: %s\n", line)
+	}
 	return client, nil
 }
 
-// httpClient returns an HTTP client with the --timeout, trusting the
-// system roots plus the PEM bundle of --ca-file (or ca_file in cfg).
+// httpClient returns an HTTP client with the --timeout and the TLS and
+// proxy settings of transport. Env.Transport, when set, replaces the
+// transport (tests); --insecure still warns.
 // (oauth.Client never follows redirects: a signature covers one URL.)
 func (a *app) httpClient(cfg *config.File) (*http.Client, error) {
-	transport := a.env.Transport
-	if transport == nil {
-		base := http.DefaultTransport.(*http.Transport).Clone()
-		caFile, fromConfig := a.caFile, false
-		if caFile == "" && cfg != nil {
-			caFile, fromConfig = cfg.Get(config.KeyCAFile), true
-			if caFile != "" && !filepath.IsAbs(caFile) {
-				caFile = filepath.Join(filepath.Dir(cfg.Path()), caFile)
-			}
+	if a.env.Transport != nil {
+		if a.insecure {
+			a.warnInsecure()
 		}
-		if caFile != "" {
-			pool, err := certPool(caFile)
-			switch {
-			case err != nil && fromConfig:
-				return nil, &config.Error{Path: cfg.Path(), Key: config.KeyCAFile, Err: err}
-			case err != nil:
-				return nil, usageErrorf("--ca-file: " + err.Error())
-			}
-			base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-		}
-		transport = base
+		return &http.Client{Transport: a.env.Transport, Timeout: a.timeout}, nil
+	}
+	transport, err := a.transport(cfg)
+	if err != nil {
+		return nil, err
 	}
 	return &http.Client{Transport: transport, Timeout: a.timeout}, nil
-}
-
-// certPool returns the system roots plus the certificates in the PEM file.
-func certPool(path string) (*x509.CertPool, error) {
-	pemData, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("CA bundle %s not found: give the path of a PEM file with your Jira's CA certificates", path)
-		}
-		return nil, fmt.Errorf("cannot read CA bundle: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pemData) {
-		return nil, fmt.Errorf("%s has no PEM certificate (-----BEGIN CERTIFICATE-----): export Jira's CA certificate as PEM", path)
-	}
-	return pool, nil
 }
 
 // stdout and stderr are the invocation's streams.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -29,6 +30,9 @@ type requestOptions struct {
 	Data    string
 	DataSet bool
 	Headers []string
+	// AllowOtherHost lets an absolute URL outside jira_home's origin
+	// receive the signed request (and so the access token).
+	AllowOtherHost bool
 }
 
 func newCmdRequest(a *app, runF func(*requestOptions) error) *cobra.Command {
@@ -58,6 +62,7 @@ unless -H sets another Content-Type, and makes the default method POST.`,
 	cmd.Flags().StringVarP(&opts.Method, "request", "X", "", "HTTP method (default GET, or POST with -d)")
 	cmd.Flags().StringVarP(&opts.Data, "data", "d", "", "request body: text, @file, or - for stdin")
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "extra header 'Name: value' (repeatable)")
+	cmd.Flags().BoolVar(&opts.AllowOtherHost, "allow-other-host", false, "send the signed request (and the access token) to a URL outside jira_home's scheme, host and port")
 	return cmd
 }
 
@@ -101,6 +106,9 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	}
 	target, err := resolveTarget(client.JiraHome, opts.Target)
 	if err != nil {
+		return err
+	}
+	if err := checkOrigin(client.JiraHome, target, opts.AllowOtherHost); err != nil {
 		return err
 	}
 	req, err := http.NewRequestWithContext(cmd.Context(), method, target.String(), bytes.NewReader(body))
@@ -155,6 +163,31 @@ func resolveTarget(home *url.URL, target string) (*url.URL, error) {
 		return nil, usageErrorf(fmt.Sprintf("%q is not a valid path: %v", target, err))
 	}
 	return u, nil
+}
+
+// checkOrigin refuses a target outside jira_home's origin (scheme, host
+// and port): the access token must go to Jira only, unless the user says
+// otherwise with --allow-other-host.
+func checkOrigin(home, target *url.URL, allowOtherHost bool) error {
+	if allowOtherHost || origin(home) == origin(target) {
+		return nil
+	}
+	return usageErrorf(fmt.Sprintf("request: %s is not jira_home's origin %s: the access token is sent only to Jira; give a path such as /rest/api/2/myself, or pass --allow-other-host to send it to %s",
+		origin(target), origin(home), origin(target)))
+}
+
+// origin returns scheme://host[:port] of u, lower case, without a default
+// port, so that https://jira and https://jira:443 are one origin.
+func origin(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if port == "" || port == defaultPorts[scheme] {
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]"
+		}
+		return scheme + "://" + host
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // parseHeaders reads -H 'Name: value' arguments.

@@ -1,0 +1,314 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
+)
+
+// insecureWarning is printed on stderr by every invocation that uses
+// --insecure: the flag is never saved, so nobody forgets it is on.
+const insecureWarning = "jira-oauth: warning: --insecure: Jira's TLS certificate is not checked, so anyone on the network path can pose as Jira and take the access token; use --ca-file instead\n"
+
+// defaultPorts are the ports a URL without one uses.
+var defaultPorts = map[string]string{"http": "80", "https": "443"}
+
+// transport returns the HTTP transport for Jira calls: the system roots
+// plus --ca-file (or ca_file in cfg), the --client-cert/--client-key pair
+// for mutual TLS, --insecure, and the proxies of HTTPS_PROXY, HTTP_PROXY
+// and NO_PROXY as Env.Getenv reads them.
+func (a *app) transport(cfg *config.File) (*http.Transport, error) {
+	tlsConfig, err := a.tlsConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = tlsConfig
+	t.Proxy = a.proxy()
+	t.OnProxyConnectResponse = func(_ context.Context, proxyURL *url.URL, _ *http.Request, resp *http.Response) error {
+		if resp.StatusCode != http.StatusOK {
+			return &oauth.ProxyRefusedError{Proxy: proxyURL.Redacted(), Status: resp.Status}
+		}
+		return nil
+	}
+	return t, nil
+}
+
+// tlsConfig builds the TLS settings from the global flags and cfg.
+func (a *app) tlsConfig(cfg *config.File) (*tls.Config, error) {
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	caFile, fromConfig := a.caFile, false
+	if caFile == "" && cfg != nil {
+		caFile, fromConfig = cfg.Get(config.KeyCAFile), true
+		if caFile != "" && !filepath.IsAbs(caFile) {
+			caFile = filepath.Join(filepath.Dir(cfg.Path()), caFile)
+		}
+	}
+	if caFile != "" {
+		pool, err := certPool(caFile)
+		switch {
+		case err != nil && fromConfig:
+			return nil, &config.Error{Path: cfg.Path(), Key: config.KeyCAFile, Err: err}
+		case err != nil:
+			return nil, usageErrorf("--ca-file: " + err.Error())
+		}
+		c.RootCAs = pool
+	}
+	if a.clientCert != "" || a.clientKey != "" {
+		cert, err := clientCertificate(a.clientCert, a.clientKey)
+		if err != nil {
+			return nil, err
+		}
+		c.Certificates = []tls.Certificate{cert}
+	}
+	if a.insecure {
+		a.warnInsecure()
+		c.InsecureSkipVerify = true
+	}
+	return c, nil
+}
+
+// warnInsecure prints insecureWarning once per invocation.
+func (a *app) warnInsecure() {
+	if !a.warnedInsecure {
+		a.warnedInsecure = true
+		fmt.Fprint(a.stderr(), insecureWarning)
+	}
+}
+
+// clientCertificate loads the client certificate and key for mutual TLS,
+// with errors that name the flag and the file to fix.
+func clientCertificate(certFile, keyFile string) (tls.Certificate, error) {
+	if certFile == "" || keyFile == "" {
+		return tls.Certificate{}, usageErrorf("--client-cert and --client-key go together: give both, the PEM files of the client certificate and of its private key")
+	}
+	certPEM, err := readPEMFile("--client-cert", certFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	keyPEM, err := readPEMFile("--client-key", keyFile)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	if !hasPEMBlock(certPEM, func(t string) bool { return t == "CERTIFICATE" }) {
+		return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-cert %s has no PEM certificate (-----BEGIN CERTIFICATE-----): give the client certificate as PEM", certFile))
+	}
+	if hasPEMBlock(keyPEM, func(t string) bool { return t == "ENCRYPTED PRIVATE KEY" }) || strings.Contains(string(keyPEM), "Proc-Type: 4,ENCRYPTED") {
+		return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-key %s is encrypted: decrypt it first (openssl pkey -in %s -out client-key.pem) and keep it 0600", keyFile, keyFile))
+	}
+	if !hasPEMBlock(keyPEM, func(t string) bool { return strings.HasSuffix(t, "PRIVATE KEY") }) {
+		return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-key %s has no PEM private key (-----BEGIN PRIVATE KEY-----): give the key of the client certificate as PEM", keyFile))
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		if strings.Contains(err.Error(), "does not match") {
+			return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-key %s is not the key of the certificate in --client-cert %s: give the key the certificate was issued for", keyFile, certFile))
+		}
+		return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-cert %s, --client-key %s: %s", certFile, keyFile, strings.TrimPrefix(err.Error(), "tls: ")))
+	}
+	return cert, nil
+}
+
+// readPEMFile reads a file named by flag; the key file's content never
+// appears in an error.
+func readPEMFile(flag, path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, usageErrorf(fmt.Sprintf("%s %s: no such file: give the path of a PEM file", flag, path))
+	case err != nil:
+		var pathErr *os.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return nil, usageErrorf(fmt.Sprintf("%s %s: cannot read the file: %v", flag, path, err))
+	}
+	return data, nil
+}
+
+// hasPEMBlock reports whether data holds a PEM block whose type matches.
+func hasPEMBlock(data []byte, match func(blockType string) bool) bool {
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			return false
+		}
+		if match(block.Type) {
+			return true
+		}
+	}
+}
+
+// proxy returns the transport's Proxy function: HTTPS_PROXY for https
+// jira_home, HTTP_PROXY for http (upper or lower case, upper first), and
+// no proxy for hosts NO_PROXY lists, nor for localhost and loopback
+// addresses, as Go's http.ProxyFromEnvironment does. The variables are
+// read through Env.Getenv so that tests control them. With --verbose each
+// call says which proxy it goes through (password redacted).
+func (a *app) proxy() func(*http.Request) (*url.URL, error) {
+	env := proxyEnv{
+		httpProxy:  a.getenvAny("HTTP_PROXY", "http_proxy"),
+		httpsProxy: a.getenvAny("HTTPS_PROXY", "https_proxy"),
+		noProxy:    a.getenvAny("NO_PROXY", "no_proxy"),
+	}
+	if a.env.Getenv("REQUEST_METHOD") != "" {
+		// Under CGI, HTTP_PROXY may come from a client's "Proxy:" header
+		// (httpoxy): ignore it, as Go does.
+		env.httpProxy = ""
+	}
+	return func(r *http.Request) (*url.URL, error) {
+		u, err := env.proxyFor(r.URL)
+		if err == nil && u != nil && a.verbose {
+			fmt.Fprintf(a.secrets.writer(a.stderr()), "* through proxy %s\n", u.Redacted())
+		}
+		return u, err
+	}
+}
+
+func (a *app) getenvAny(names ...string) string {
+	for _, n := range names {
+		if v := a.env.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// proxyEnv holds the proxy variables.
+type proxyEnv struct {
+	httpProxy, httpsProxy, noProxy string
+}
+
+// proxyFor returns the proxy for target, or nil for a direct connection.
+func (e proxyEnv) proxyFor(target *url.URL) (*url.URL, error) {
+	raw, name := e.httpProxy, "HTTP_PROXY"
+	if target.Scheme == "https" {
+		raw, name = e.httpsProxy, "HTTPS_PROXY"
+	}
+	if raw == "" || !e.useProxy(target) {
+		return nil, nil
+	}
+	u, err := parseProxy(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return u, nil
+}
+
+// parseProxy reads a proxy URL; "host:port" means http://host:port.
+func parseProxy(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		if u2, err2 := url.Parse("http://" + raw); err2 == nil && u2.Host != "" {
+			u, err = u2, nil
+		}
+	}
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("%q is not a proxy URL (want http://host:port)", redactProxy(raw))
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+		return u, nil
+	}
+	return nil, fmt.Errorf("proxy scheme %q is not supported (want http, https or socks5)", u.Scheme)
+}
+
+// redactProxy hides a password in a proxy setting that is not a URL.
+func redactProxy(raw string) string {
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		return "[redacted]@" + raw[i+1:]
+	}
+	return raw
+}
+
+// useProxy reports whether target should go through a proxy: not for
+// localhost or loopback addresses, nor for a host NO_PROXY matches.
+// NO_PROXY is a comma-separated list of "*", host names ("jira.example.com"
+// also covers its subdomains, ".example.com" and "*.example.com" only the
+// subdomains), IP addresses and CIDR ranges, each optionally with ":port".
+func (e proxyEnv) useProxy(target *url.URL) bool {
+	host := strings.ToLower(target.Hostname())
+	port := target.Port()
+	if port == "" {
+		port = defaultPorts[target.Scheme]
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return false
+	}
+	ip, ipErr := netip.ParseAddr(host)
+	if ipErr == nil && ip.IsLoopback() {
+		return false
+	}
+	for entry := range strings.SplitSeq(e.noProxy, ",") {
+		entry = strings.ToLower(strings.TrimSpace(entry))
+		if entry == "" {
+			continue
+		}
+		if entry == "*" {
+			return false
+		}
+		if prefix, err := netip.ParsePrefix(entry); err == nil {
+			if ipErr == nil && prefix.Contains(ip) {
+				return false
+			}
+			continue
+		}
+		entryHost, entryPort := entry, ""
+		if h, p, err := net.SplitHostPort(entry); err == nil {
+			entryHost, entryPort = h, p
+		}
+		if entryPort != "" && entryPort != port {
+			continue
+		}
+		if entryIP, err := netip.ParseAddr(strings.Trim(entryHost, "[]")); err == nil {
+			if ipErr == nil && entryIP == ip {
+				return false
+			}
+			continue
+		}
+		entryHost = strings.TrimPrefix(entryHost, "*")
+		if strings.HasPrefix(entryHost, ".") {
+			if strings.HasSuffix(host, entryHost) {
+				return false
+			}
+			continue
+		}
+		if host == entryHost || strings.HasSuffix(host, "."+entryHost) {
+			return false
+		}
+	}
+	return true
+}
+
+// certPool returns the system roots plus the certificates in the PEM file.
+func certPool(path string) (*x509.CertPool, error) {
+	pemData, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("CA bundle %s not found: give the path of a PEM file with your Jira's CA certificates", path)
+		}
+		return nil, fmt.Errorf("cannot read CA bundle: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pemData) {
+		return nil, fmt.Errorf("%s has no PEM certificate (-----BEGIN CERTIFICATE-----): export Jira's CA certificate as PEM", path)
+	}
+	return pool, nil
+}
