@@ -11,6 +11,12 @@
 // Properties.load(InputStream) and load(Reader) read the same values.
 //
 // Save is atomic (temp file in the same directory, fsync, rename, fsync of
-// the directory) and leaves the file readable only by its owner (0600): it
-// holds a private key and token secrets.
+// the directory): a crash leaves the old file or the new one. A new file is
+// created readable only by its owner (0600): it holds a private key and
+// token secrets. An existing file keeps its mode, and PermWarning says when
+// other users can read it.
+//
+// Update is the read-modify-write the CLI uses: under an exclusive lock on
+// the config's folder it loads the file afresh, applies the change and
+// saves, so that concurrent runs lose no update. No lock file is created.
 package config

@@ -18,6 +18,7 @@ type File struct {
 
 	exists bool        // Load read it from disk
 	mode   fs.FileMode // its permission bits then
+	locked bool        // Update holds the lock and is running fn
 
 	hooks saveHooks // tests set them to fail or stop a save
 }

@@ -49,8 +49,9 @@ const lockRetry = 2 * time.Millisecond
 // lockDir takes the exclusive lock that guards the config file target
 // (a path with symbolic links resolved) and returns the function that
 // releases it. It waits for another holder; a ctx that can be done ends
-// the wait with an error wrapping ctx.Err().
-func lockDir(ctx context.Context, target string) (unlock func(), err error) {
+// the wait with an error wrapping ctx.Err(). verb names the operation in
+// errors: "cannot VERB PATH: ...".
+func lockDir(ctx context.Context, target, verb string) (unlock func(), err error) {
 	dir := filepath.Dir(target)
 	path, flag := lockTarget(target)
 	l := flock.New(path, flock.SetFlag(flag), flock.SetPermissions(0o600))
@@ -64,16 +65,16 @@ func lockDir(ctx context.Context, target string) (unlock func(), err error) {
 		}
 	}
 	if err != nil {
-		return nil, lockErr(dir, err)
+		return nil, lockErr(verb, dir, err)
 	}
 	return func() { _ = l.Unlock() }, nil
 }
 
 // lockErr explains why the lock on the config's folder dir could not be
-// taken.
-func lockErr(dir string, err error) error {
+// taken, for the operation verb.
+func lockErr(verb, dir string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &fileError{verb: "update", msg: fmt.Sprintf("gave up waiting for another jira-oauth that is saving it (%v): retry", err), err: err}
+		return &fileError{verb: verb, msg: fmt.Sprintf("gave up waiting for another jira-oauth that is saving it (%v): retry", err), err: err}
 	}
 	err = osErr(err)
 	var msg string
@@ -87,7 +88,7 @@ func lockErr(dir string, err error) error {
 	default:
 		msg = fmt.Sprintf("cannot lock folder %s (%v): check that its file system supports locks", dir, err)
 	}
-	return &fileError{verb: "update", msg: msg, err: err}
+	return &fileError{verb: verb, msg: msg, err: err}
 }
 
 // tempPrefix is how the names of the temporary files of a save of target

@@ -40,11 +40,17 @@ func helperMain(mode string) int {
 	switch mode {
 	case "writer":
 		// Each update increments this writer's own key and the shared
-		// "total": a lost update shows up in both.
+		// "total": a lost update shows up in both. Odd writers wait for
+		// the lock in the kernel (Update), even ones poll it with a ctx
+		// that can be done, as the CLI's (UpdateContext).
 		id := os.Getenv("HELPER_ID")
 		n, _ := strconv.Atoi(os.Getenv("HELPER_N"))
-		ctx, cancel := context.WithCancel(context.Background()) // a ctx that can be done, like the CLI's
-		defer cancel()
+		ctx := context.Background()
+		if i, _ := strconv.Atoi(id); i%2 == 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithCancel(ctx)
+			defer cancel()
+		}
 		for i := 0; i < n; i++ {
 			err := UpdateContext(ctx, path, func(f *File) error {
 				for _, k := range []string{"writer." + id, "total"} {

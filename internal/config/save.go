@@ -43,9 +43,10 @@ func Load(path string) (*File, error) {
 
 // fileError is an OS error reading or writing the config, phrased for the
 // user (what went wrong and what to do); Err is kept for errors.Is. *Error
-// prints it as "cannot read PATH: msg" or "cannot write PATH: msg".
+// prints it as "cannot read PATH: msg", "cannot write PATH: msg" or
+// "cannot update PATH: msg".
 type fileError struct {
-	verb string // "read" or "write"
+	verb string // "read", "write" or "update"
 	msg  string
 	err  error
 }
@@ -142,13 +143,17 @@ func saveErr(step saveStep, dir string, err error) error {
 // readable by others is not tightened behind their back: PermWarning lets
 // the CLI tell them instead.
 //
-// Save holds the same lock as Update while it writes, and first removes the
-// temporary files a killed save left (see removeStaleTemps). It does not
+// Save holds the same lock as Update while it writes (called from Update's
+// fn, it uses Update's), and first removes the temporary files a killed
+// save left (see removeStaleTemps). It does not
 // read the file again: to change a few keys without losing another
 // process's update, use Update.
 func (f *File) Save() error {
 	target := resolve(f.path)
-	unlock, err := lockDir(context.Background(), target)
+	if f.locked {
+		return f.save(target)
+	}
+	unlock, err := lockDir(context.Background(), target, "write")
 	if err != nil {
 		return &Error{Path: f.path, Err: err}
 	}

@@ -21,7 +21,9 @@ import (
 // config's folder (see lock.go for why).
 //
 // Update waits as long as another process holds the lock; UpdateContext
-// can give up.
+// can give up. fn may call f.Save (it then saves at once, under the lock),
+// but must not call Update on the same folder: that would wait for the
+// lock fn's Update holds.
 func Update(path string, fn func(*File) error) error {
 	return UpdateContext(context.Background(), path, fn)
 }
@@ -31,7 +33,7 @@ func Update(path string, fn func(*File) error) error {
 // Once the lock is taken it finishes the update.
 func UpdateContext(ctx context.Context, path string, fn func(*File) error) error {
 	target := resolve(path)
-	unlock, err := lockDir(ctx, target)
+	unlock, err := lockDir(ctx, target, "update")
 	if err != nil {
 		return &Error{Path: path, Err: err}
 	}
@@ -44,7 +46,10 @@ func UpdateContext(ctx context.Context, path string, fn func(*File) error) error
 		return err
 	}
 	before := f.Bytes()
-	if err := fn(f); err != nil {
+	f.locked = true // a Save from fn must not wait for the lock we hold
+	err = fn(f)
+	f.locked = false
+	if err != nil {
 		return err
 	}
 	if bytes.Equal(before, f.Bytes()) {

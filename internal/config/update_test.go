@@ -83,6 +83,45 @@ func TestUpdateSavesOnlyChanges(t *testing.T) {
 	checkOnly(t, dir, "config.properties")
 }
 
+// TestSaveInsideUpdate: fn may Save; it does not wait for the lock its
+// own Update holds. Afterwards that File's Save takes the lock again.
+func TestSaveInsideUpdate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.properties")
+	var kept *File
+	done := make(chan error, 1)
+	go func() {
+		done <- Update(path, func(f *File) error {
+			kept = f
+			f.Set("a", "1")
+			if err := f.Save(); err != nil {
+				return err
+			}
+			if got, _ := os.ReadFile(path); string(got) != "a=1\n" {
+				t.Errorf("after Save in fn: got %q; want %q", got, "a=1\n")
+			}
+			f.Set("b", "2")
+			return nil
+		})
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute): // a hang guard, not a time assertion
+		t.Fatal("Save inside Update's fn waits for the lock its Update holds")
+	}
+	if got, _ := os.ReadFile(path); string(got) != "a=1\nb=2\n" {
+		t.Errorf("after Update: got %q; want %q", got, "a=1\nb=2\n")
+	}
+	if kept.locked {
+		t.Errorf("the File still says Update holds the lock")
+	}
+	checkOnly(t, dir, "config.properties")
+}
+
 func TestUpdateFnErrorSavesNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -118,6 +157,12 @@ func TestUpdateErrors(t *testing.T) {
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Update in a missing folder: got %v; want errors.Is fs.ErrNotExist", err)
+	}
+	f := New(missing)
+	f.Set("a", "1")
+	err = f.Save()
+	if want := "cannot write " + missing + ": folder " + filepath.Dir(missing) + " does not exist: create it first"; err == nil || err.Error() != want {
+		t.Errorf("Save in a missing folder: got %v; want %q", err, want)
 	}
 
 	bad := filepath.Join(dir, "bad.properties")
