@@ -276,10 +276,11 @@ func checkServer(ctx context.Context, a *app, cfg *config.File, home *url.URL, c
 		c.skip("clock", "Jira sent no Date header")
 		return true
 	}
-	// The Date was set between sending and receiving; compare with the
-	// middle, and allow for its one-second resolution.
+	// The Date was set between sending and receiving: compare it with the
+	// middle. It is truncated to the second, so Jira's clock read between
+	// date and date+1s: take the middle of that too.
 	local := sent.Add(received.Sub(sent) / 2)
-	skew := local.Sub(date).Round(time.Second)
+	skew := local.Sub(date.Add(500 * time.Millisecond)).Round(time.Second)
 	switch {
 	case skew > maxClockSkew:
 		c.fail("clock", fmt.Sprintf("this machine's clock is %s ahead of Jira's; Jira refuses timestamps more than 5 minutes off (timestamp_refused): sync the clock (NTP)", skew))
