@@ -145,9 +145,8 @@ func saveErr(step saveStep, dir string, err error) error {
 //
 // Save holds the same lock as Update while it writes (called from Update's
 // fn, it uses Update's), and first removes the temporary files a killed
-// save left (see removeStaleTemps). It does not
-// read the file again: to change a few keys without losing another
-// process's update, use Update.
+// save left (see removeStaleTemps). It does not read the file again: to
+// change a few keys without losing another process's update, use Update.
 func (f *File) Save() error {
 	target := resolve(f.path)
 	if f.locked {

@@ -22,8 +22,8 @@ import (
 //
 // Update waits as long as another process holds the lock; UpdateContext
 // can give up. fn may call f.Save (it then saves at once, under the lock),
-// but must not call Update on the same folder: that would wait for the
-// lock fn's Update holds.
+// but must not Update, or Save another File, in the same folder: that
+// would wait for the lock fn's own Update holds.
 func Update(path string, fn func(*File) error) error {
 	return UpdateContext(context.Background(), path, fn)
 }
@@ -65,7 +65,7 @@ func (f *File) Exists() bool { return f.exists }
 
 // PermWarning returns a one-line warning when the file Load read could be
 // read or written by other users (group or others bits set in the mode it
-// had), saying how to fix it; otherwise "". Save keeps the mode as it is:
+// had), saying what it holds and how to fix it; otherwise "". Save keeps the mode as it is:
 // the user decides, we tell them. It is always "" on Windows, where the
 // mode bits say nothing about other users.
 func (f *File) PermWarning() string {
@@ -81,7 +81,14 @@ func (f *File) PermWarning() string {
 	if q := shellQuote(f.path); q != f.path {
 		cmd = `"chmod 600 ` + q + `"`
 	}
-	return fmt.Sprintf("%s is %s by group/others (mode %04o) and holds a private key and tokens: run %s", f.path, what, f.mode, cmd)
+	holds := "will hold a private key and tokens"
+	switch {
+	case f.Get(KeyPrivateKey) != "":
+		holds = "holds a private key"
+	case f.Get(KeySecret) != "" || f.Get(KeyRequestTokenSecret) != "":
+		holds = "holds token secrets"
+	}
+	return fmt.Sprintf("%s is %s by group/others (mode %04o) and %s: run %s", f.path, what, f.mode, holds, cmd)
 }
 
 // shellQuote quotes s for a POSIX shell when it holds anything but

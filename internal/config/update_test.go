@@ -417,11 +417,11 @@ func TestPermWarning(t *testing.T) {
 		{"config.properties", 0o600, ""},
 		{"config.properties", 0o400, ""},
 		{"config.properties", 0o700, ""},
-		{"config.properties", 0o644, "%s is readable by group/others (mode 0644) and holds a private key and tokens: run 'chmod 600 %s'"},
-		{"config.properties", 0o640, "%s is readable by group/others (mode 0640) and holds a private key and tokens: run 'chmod 600 %s'"},
-		{"config.properties", 0o604, "%s is readable by group/others (mode 0604) and holds a private key and tokens: run 'chmod 600 %s'"},
-		{"config.properties", 0o620, "%s is writable by group/others (mode 0620) and holds a private key and tokens: run 'chmod 600 %s'"},
-		{"my config.properties", 0o666, `%s is readable by group/others (mode 0666) and holds a private key and tokens: run "chmod 600 '%s'"`},
+		{"config.properties", 0o644, "%s is readable by group/others (mode 0644) and holds a private key: run 'chmod 600 %s'"},
+		{"config.properties", 0o640, "%s is readable by group/others (mode 0640) and holds a private key: run 'chmod 600 %s'"},
+		{"config.properties", 0o604, "%s is readable by group/others (mode 0604) and holds a private key: run 'chmod 600 %s'"},
+		{"config.properties", 0o620, "%s is writable by group/others (mode 0620) and holds a private key: run 'chmod 600 %s'"},
+		{"my config.properties", 0o666, `%s is readable by group/others (mode 0666) and holds a private key: run "chmod 600 '%s'"`},
 	}
 	for _, tt := range tests {
 		sub := filepath.Join(dir, fmt.Sprintf("%04o", tt.mode))
@@ -449,6 +449,29 @@ func TestPermWarning(t *testing.T) {
 		// Warning only: the mode is as it was.
 		if fi, _ := os.Stat(path); fi.Mode().Perm() != tt.mode {
 			t.Errorf("mode %04o: Load changed it to %v", tt.mode, fi.Mode().Perm())
+		}
+	}
+	for content, holds := range map[string]string{
+		"secret=s\n":                "holds token secrets",
+		"request_token_secret=s\n":  "holds token secrets",
+		"jira_home=https\\://j\n":   "will hold a private key and tokens",
+		"private_key=\nsecret=s\n":  "holds token secrets",
+		"private_key=k\nsecret=s\n": "holds a private key",
+	} {
+		path := filepath.Join(dir, "what.properties")
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := path + " is readable by group/others (mode 0644) and " + holds + ": run 'chmod 600 " + path + "'"
+		if got := f.PermWarning(); got != want {
+			t.Errorf("%q: got %q; want %q", content, got, want)
 		}
 	}
 	if got := New("c").PermWarning(); got != "" {
