@@ -18,9 +18,12 @@ func newRootCmd(a *app) *cobra.Command {
 (RSA-SHA1), as Atlassian's Java tutorial client does, in one binary:
 
   jira-oauth keygen                 make the key pair for the Application Link
-  jira-oauth requestToken           start the dance; open the URL it prints
-  jira-oauth accessToken CODE       finish it with the verification code
+  jira-oauth login                  the whole dance: approve in the browser
+  jira-oauth requestToken           or in steps: open the URL it prints,
+  jira-oauth accessToken CODE       then give the verification code
+  jira-oauth whoami                 who the access token acts as
   jira-oauth request /rest/api/2/myself
+  jira-oauth doctor                 what is wrong, and what to do
 
 Everything is kept in a Java-style config.properties (--config).`,
 		Version:           version(),
