@@ -71,12 +71,19 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 		return err
 	}
 	a.secrets.add(creds.Secret)
-	saveAccessToken(cfg, creds, issued)
-	// A request token is single-use: once exchanged it only misleads.
-	cfg.Delete(config.KeyRequestToken)
-	cfg.Delete(config.KeyRequestTokenSecret)
-	cfg.Delete(config.KeyRequestTokenIssuedAt)
-	if err := a.save(cmd.Context(), cfg); err != nil {
+	err = a.update(cmd.Context(), false, func(f *config.File) error {
+		saveAccessToken(f, creds, issued)
+		// A request token is single-use: once exchanged it only misleads.
+		// A different one was saved meanwhile by another requestToken:
+		// that dance is still going on, so keep it.
+		if f.Get(config.KeyRequestToken) == requestToken {
+			f.Delete(config.KeyRequestToken)
+			f.Delete(config.KeyRequestTokenSecret)
+			f.Delete(config.KeyRequestTokenIssuedAt)
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("access token: %w", err)
 	}
 	expiry := "no expiry given by Jira"

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -30,18 +31,29 @@ type app struct {
 
 	warnedInsecure bool
 
-	secrets scrubber
+	secrets    scrubber
+	warnedPerm bool // the config's permission warning was printed
 }
 
 // loadConfig reads the config file named by --config. Every command but
-// keygen requires it to exist.
+// keygen requires it to exist. A config other users can read gets a
+// warning on stderr (once per invocation), not a silent change of mode.
 func (a *app) loadConfig() (*config.File, error) {
 	cfg, err := config.Load(a.configPath)
 	if err != nil {
 		return nil, err
 	}
 	a.rememberSecrets(cfg)
+	a.warnPerm(cfg)
 	return cfg, nil
+}
+
+// warnPerm prints cfg's permission warning, once per invocation.
+func (a *app) warnPerm(cfg *config.File) {
+	if w := cfg.PermWarning(); w != "" && !a.warnedPerm {
+		a.warnedPerm = true
+		fmt.Fprintf(a.stderr(), "jira-oauth: warning: %s\n", w)
+	}
 }
 
 // rememberSecrets registers the secret values of cfg so that nothing
@@ -52,13 +64,26 @@ func (a *app) rememberSecrets(cfg *config.File) {
 	}
 }
 
-// save writes cfg unless the user interrupted the command: a Ctrl-C must
-// not be followed by a changed config.
-func (a *app) save(ctx context.Context, cfg *config.File) error {
+// update applies change to the config under its lock (config.Update): the
+// file is read afresh, so what another process saved since this command
+// loaded it is kept, and it is saved only if change returns nil. Nothing
+// is saved after Ctrl-C. Only keygen may create the file (create); for
+// the others a config deleted meanwhile is an error, not a new file.
+func (a *app) update(ctx context.Context, create bool, change func(*config.File) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return cfg.Save()
+	return config.UpdateContext(ctx, a.configPath, func(f *config.File) error {
+		if !f.Exists() && !create {
+			_, err := config.Load(a.configPath)
+			if err == nil {
+				err = &config.Error{Path: a.configPath, Err: errors.New("appeared while this command ran; nothing was saved: run it again")}
+			}
+			return err
+		}
+		a.rememberSecrets(f)
+		return change(f)
+	})
 }
 
 // oauthClient builds the signing client for the link described by cfg.

@@ -31,7 +31,7 @@ func newCmdConfigGet(a *app) *cobra.Command {
 		Example: "  jira-oauth config get jira_home\n  ACCESS_TOKEN=$(jira-oauth config get access_token)",
 		Args:    exactArgs(1, "one argument, the key"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := config.Load(a.configPath)
+			cfg, err := a.loadConfig()
 			if err != nil {
 				return err
 			}
@@ -57,16 +57,14 @@ func newCmdConfigSet(a *app) *cobra.Command {
 			if key == "" {
 				return usageErrorf("the key is empty")
 			}
-			cfg, err := a.loadConfig()
-			if err != nil {
+			if _, err := a.loadConfig(); err != nil {
 				return err
 			}
 			a.secrets.add(value)
-			cfg.Set(key, value)
-			if err := checkValue(cfg, key); err != nil {
-				return err
-			}
-			return a.save(cmd.Context(), cfg)
+			return a.update(cmd.Context(), false, func(f *config.File) error {
+				f.Set(key, value)
+				return checkValue(f, key)
+			})
 		},
 	}
 }
@@ -98,7 +96,7 @@ func newCmdConfigList(a *app) *cobra.Command {
 		Example: "  jira-oauth config list\n  jira-oauth config list --show-secrets",
 		Args:    exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := config.Load(a.configPath)
+			cfg, err := a.loadConfig()
 			if err != nil {
 				return err
 			}

@@ -101,8 +101,11 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 }
 
 func doctorChecks(ctx context.Context, a *app, c *checklist) error {
-	// config
-	cfg, err := a.loadConfig()
+	// config (its mode is a check below, not a warning)
+	cfg, err := config.Load(a.configPath)
+	if err == nil {
+		a.rememberSecrets(cfg)
+	}
 	if err != nil {
 		c.fail("config", err.Error())
 		for _, name := range []string{"jira_home", "TLS", "base URL", "clock", "private key", "consumer", "access"} {

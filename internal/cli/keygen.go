@@ -69,16 +69,25 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 		return err
 	}
 	a.rememberSecrets(cfg)
-	if cfg.Get(config.KeyPrivateKey) != "" && !opts.Force {
-		return &config.Error{Path: cfg.Path(), Key: config.KeyPrivateKey,
-			Err: fmt.Errorf("is already set; keep it, or run '%s' to replace it (then update the Application Link)", config.Command(cfg.Path(), "keygen --force"))}
+	if cfg.Exists() {
+		a.warnPerm(cfg)
 	}
-	if opts.ConsumerKey != "" {
-		cfg.Set(config.KeyConsumerKey, opts.ConsumerKey)
+	// Check the values before the slow key generation; they are set (and
+	// private_key checked again) under the lock below.
+	alreadySet := func(f *config.File) error {
+		if f.Get(config.KeyPrivateKey) != "" && !opts.Force {
+			return &config.Error{Path: f.Path(), Key: config.KeyPrivateKey,
+				Err: fmt.Errorf("is already set; keep it, or run '%s' to replace it (then update the Application Link)", config.Command(f.Path(), "keygen --force"))}
+		}
+		return nil
+	}
+	if err := alreadySet(cfg); err != nil {
+		return err
 	}
 	if opts.JiraHome != "" {
-		cfg.Set(config.KeyJiraHome, opts.JiraHome)
-		if _, err := cfg.JiraHome(); err != nil {
+		probe := config.New(a.configPath)
+		probe.Set(config.KeyJiraHome, opts.JiraHome)
+		if _, err := probe.JiraHome(); err != nil {
 			return usageErrorf("--jira-home: " + err.Error())
 		}
 	}
@@ -96,7 +105,6 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 	if err != nil {
 		return err
 	}
-	cfg.Set(config.KeyPrivateKey, encoded)
 
 	// Save the private key first, then show the public key, then write
 	// it beside the config: whatever fails, the user never holds a public
@@ -104,7 +112,21 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 	if err := os.MkdirAll(filepath.Dir(cfg.Path()), 0o700); err != nil {
 		return fmt.Errorf("keygen: %w", err)
 	}
-	if err := a.save(ctx, cfg); err != nil {
+	err = a.update(ctx, true, func(f *config.File) error {
+		if err := alreadySet(f); err != nil {
+			return err
+		}
+		if opts.ConsumerKey != "" {
+			f.Set(config.KeyConsumerKey, opts.ConsumerKey)
+		}
+		if opts.JiraHome != "" {
+			f.Set(config.KeyJiraHome, opts.JiraHome)
+		}
+		f.Set(config.KeyPrivateKey, encoded)
+		cfg = f
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("keygen: %w", err)
 	}
 	if _, err := a.stdout().Write(publicPEM); err != nil {

@@ -138,8 +138,11 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	a.secrets.add(creds.Secret)
-	saveAccessToken(cfg, creds, issued)
-	if err := a.save(ctx, cfg); err != nil {
+	err = a.update(ctx, false, func(f *config.File) error {
+		saveAccessToken(f, creds, issued)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
 	fmt.Fprintf(a.stderr(), "Logged in: access token saved in %s (%s). Try: %s\n", cfg.Path(), expiryText(creds, issued), config.Command(cfg.Path(), "whoami"))

@@ -62,8 +62,11 @@ func runRenew(ctx context.Context, opts *renewOptions) error {
 		// Jira keeps the session; an answer without the handle does not end it.
 		creds.SessionHandle = cfg.Get(config.KeySessionHandle)
 	}
-	saveAccessToken(cfg, creds, issued)
-	if err := a.save(ctx, cfg); err != nil {
+	err = a.update(ctx, false, func(f *config.File) error {
+		saveAccessToken(f, creds, issued)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("renew: Jira renewed the token but it could not be saved, and the old one no longer works (%w): run login", err)
 	}
 	fmt.Fprintf(a.stderr(), "Access token renewed and saved in %s (%s).\n", cfg.Path(), expiryText(creds, issued))

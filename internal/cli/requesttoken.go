@@ -70,10 +70,13 @@ func runRequestToken(cmd *cobra.Command, opts *requestTokenOptions) error {
 		return err
 	}
 	a.secrets.add(tmp.Secret)
-	cfg.Set(config.KeyRequestToken, tmp.Token)
-	cfg.Set(config.KeyRequestTokenSecret, tmp.Secret)
-	cfg.Set(config.KeyRequestTokenIssuedAt, formatTime(issued))
-	if err := a.save(cmd.Context(), cfg); err != nil {
+	err = a.update(cmd.Context(), false, func(f *config.File) error {
+		f.Set(config.KeyRequestToken, tmp.Token)
+		f.Set(config.KeyRequestTokenSecret, tmp.Secret)
+		f.Set(config.KeyRequestTokenIssuedAt, formatTime(issued))
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("request token: %w", err)
 	}
 
