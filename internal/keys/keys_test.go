@@ -143,7 +143,7 @@ func TestParseRejects(t *testing.T) {
 	}{
 		{"empty", "", ErrEmpty, "is empty"},
 		{"whitespace only", " \t\r\n ", ErrEmpty, "is empty"},
-		{"literal \\n only", `\n\n`, ErrEmpty, "is empty"},
+		{"literal \\n only", `\n\n`, ErrEmpty, "is empty (nothing but spaces and line breaks); paste the whole key"},
 
 		{"EC SEC1 PEM with parameters", ecSEC1, ErrNotRSA, "is an EC key; Jira's OAuth needs an RSA key"},
 		{"EC SEC1 PEM", ecKeyOnly, ErrNotRSA, "is an EC key"},
@@ -170,6 +170,7 @@ func TestParseRejects(t *testing.T) {
 		{"PEM of another type", "-----BEGIN X509 CRL-----\nbm90IGEga2V5\n-----END X509 CRL-----\n", ErrMalformed, `is a PEM "X509 CRL" block, not a private key`},
 		{"not base64", "this is not a key!", ErrMalformed, "truncated?"},
 		{"base64 of text", "bm90IGEga2V5IGF0IGFsbA==", ErrMalformed, "truncated?"},
+		{"OpenPGP key block", "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGVr7ZIBCAC=\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----\n", ErrMalformed, "is an OpenPGP (GnuPG) key block"},
 		{"OpenSSH key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n", ErrMalformed, "is in OpenSSH format"},
 
 		{"public key PEM", fixture(t, "rsa2048-public.pem"), ErrNotPrivate, "is a public key, not the private key"},

@@ -125,7 +125,14 @@ var privateTypes = map[string]bool{
 	"EC PRIVATE KEY": true, "DSA PRIVATE KEY": true, "OPENSSH PRIVATE KEY": true,
 }
 
+// errPGP is for an OpenPGP key block, whose armor looks like PEM but is not
+// (its checksum line is no base64 that encoding/pem accepts).
+var errPGP = newError(ErrMalformed, "is an OpenPGP (GnuPG) key block, which OAuth cannot use: it needs an RSA key in PKCS#8 or PKCS#1 form; make one with 'jira-oauth keygen --force'")
+
 func parsePEM(text string) (*rsa.PrivateKey, error) {
+	if strings.Contains(text, "-----BEGIN PGP ") {
+		return nil, errPGP
+	}
 	blocks := pemBlocks(text)
 	if len(blocks) == 0 {
 		return nil, errMalformed
