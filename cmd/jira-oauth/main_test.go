@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -81,7 +80,8 @@ func TestScripts(t *testing.T) {
 // setupProviders gives each script its own Jira-like providers:
 //
 //	$JIRA          plain HTTP ($JIRA_JAVA: the same, escaped as Java stores it)
-//	$JIRA_TLS      HTTPS with a certificate from a test CA ($WORK/jira-ca.pem)
+//	$JIRA_TLS      HTTPS with a certificate from a test CA ($WORK/jira-ca.pem);
+//	               $JIRA_MTLS, $PROXY and more: see setupNetwork
 //	$JIRA_PROXIED  a Jira whose Base URL is proxiedBaseURL, not the URL used
 //	$JIRA_SILENT   accepts connections and never answers (timeouts)
 func setupProviders(env *testscript.Env) error {
@@ -108,12 +108,13 @@ func setupProviders(env *testscript.Env) error {
 	plain := start(jiratest.Options{}, false)
 	env.Setenv("JIRA", plain.URL)
 	env.Setenv("JIRA_JAVA", strings.ReplaceAll(plain.URL, ":", `\:`))
-	tlsServer := start(jiratest.Options{}, true)
-	env.Setenv("JIRA_TLS", tlsServer.URL)
-	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsServer.Certificate().Raw})
-	if err := os.WriteFile(filepath.Join(env.WorkDir, "jira-ca.pem"), caPEM, 0o644); err != nil {
+	// TLS, mutual TLS, proxy, trickle: network_cmds_test.go. Its provider
+	// ($JIRA_TLS, $JIRA_MTLS) stays second, for approve-tls.
+	tlsProvider, err := setupNetwork(env)
+	if err != nil {
 		return err
 	}
+	providers = append(providers, tlsProvider)
 	env.Setenv("JIRA_PROXIED", start(jiratest.Options{BaseURL: proxiedBaseURL}, false).URL)
 	silent, err := silentServer(env)
 	if err != nil {

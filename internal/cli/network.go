@@ -204,9 +204,23 @@ func (e proxyEnv) proxyFor(target *url.URL) (*url.URL, error) {
 	}
 	u, err := parseProxy(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, &proxySettingError{name: name, err: err}
 	}
 	return u, nil
+}
+
+// proxySettingError is a proxy variable that cannot be used; through
+// oauth.NetworkError it says which variable to fix.
+type proxySettingError struct {
+	name string
+	err  error
+}
+
+func (e *proxySettingError) Error() string { return e.name + ": " + e.err.Error() }
+
+// Advice is what oauth.NetworkError shows as the advice.
+func (e *proxySettingError) Advice() string {
+	return "fix or unset " + e.name
 }
 
 // parseProxy reads a proxy URL; "host:port" means http://host:port.

@@ -170,6 +170,9 @@ func (p *Provider) target(r *http.Request) target {
 
 // ServeHTTP implements http.Handler.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p.throttled(w, r) { // Throttle, in throttle.go
+		return
+	}
 	rw := &recorder{ResponseWriter: w, status: http.StatusOK}
 	rw.Header().Set("Date", p.now().UTC().Format(http.TimeFormat))
 	defer p.logRequest(r, rw)

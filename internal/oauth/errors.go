@@ -352,7 +352,8 @@ func httpStatusText(code int) string {
 }
 
 // NetworkError is a failure to get any answer from Jira: connection refused,
-// DNS, TLS, timeout.
+// DNS, TLS, timeout. A cause with an Advice() string method gives the
+// advice.
 type NetworkError struct {
 	Op  string
 	URL string
@@ -394,14 +395,20 @@ func (e *NetworkError) Advice() string {
 	var (
 		proxyRefused *ProxyRefusedError
 		opErr        *net.OpError
+		advised      interface{ Advice() string }
 	)
 	switch {
+	case errors.As(e.Err, &advised):
+		// The cause knows best, e.g. a bad proxy setting in the CLI.
+		return advised.Advice()
 	case errors.As(e.Err, &proxyRefused):
 		return fmt.Sprintf("the proxy %s answered %s to CONNECT %s: check HTTPS_PROXY and the proxy's rules, or add the host to NO_PROXY", proxyRefused.Proxy, oneLine(proxyRefused.Status, 60), hostPort)
 	case errors.As(e.Err, &opErr) && opErr.Op == "proxyconnect":
 		return "cannot reach the proxy from HTTPS_PROXY/HTTP_PROXY: check those variables, or add the host to NO_PROXY"
 	case e.Err != nil && strings.Contains(e.Err.Error(), "tls: certificate required"):
-		return "Jira asks for a client certificate (mutual TLS): pass --client-cert and --client-key"
+		// Go sends no certificate when none comes from a CA the server
+		// names, so this is also the answer to an untrusted --client-cert.
+		return "Jira asks for a client certificate (mutual TLS) and got none it accepts: pass --client-cert and --client-key, with a certificate from a CA Jira trusts"
 	case e.Err != nil && (strings.Contains(e.Err.Error(), "tls: bad certificate") || strings.Contains(e.Err.Error(), "tls: unknown certificate authority")):
 		return "Jira refused our client certificate: check that --client-cert is one Jira's TLS front end trusts"
 	case errors.As(e.Err, &dnsErr):
