@@ -6,5 +6,7 @@
 // accepts what people paste there by hand (PKCS#1 DER, PEM, wrapped lines,
 // literal "\n" sequences) and explains what is wrong with everything else
 // (EC keys, encrypted keys, public keys, weak keys) without ever echoing key
-// material.
+// material. It refuses keys whose private half is published on the internet,
+// such as the sample key of Atlassian's Java OAuth tutorial client, in any
+// encoding (see ErrPublished and testdata/published).
 package keys

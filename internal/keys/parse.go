@@ -310,9 +310,9 @@ func weak(bits int) error {
 	return newError(ErrWeak, fmt.Sprintf("is a %d-bit RSA key; use at least %d bits (create one with 'jira-oauth keygen')", bits, MinBits))
 }
 
-// checkPrivate refuses published keys, then enforces MinBits (a published
-// key is refused for that first: it is the true reason, and a longer key
-// would not help). It does not call k.Validate: since Go 1.20
+// checkPrivate refuses a published key, then enforces MinBits: a published
+// key is often short too, but being public is the reason that matters (a
+// longer copy of it would not help). It does not call k.Validate: since Go 1.20
 // x509.ParsePKCS1PrivateKey and ParsePKCS8PrivateKey validate the key
 // themselves (unless GODEBUG=x509rsacrt=0, which still validates after
 // recomputing the CRT values), and a second Validate cost ~15% of Parse.
