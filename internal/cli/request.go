@@ -43,7 +43,10 @@ func newCmdRequest(a *app, runF func(*requestOptions) error) *cobra.Command {
 		Long: `Make a call signed with the saved access token and print the body (JSON is
 pretty-printed). PATH is relative to jira_home. Exits 0 only on a 2xx answer.
 -d takes text, @file, or - for stdin; a body is sent as application/json
-unless -H sets another Content-Type, and makes the default method POST.`,
+unless -H sets another Content-Type, and makes the default method POST.
+A full URL must have jira_home's scheme, host and port (the request carries
+the access token) unless --allow-other-host. GET, HEAD, PUT and DELETE
+answered 429 or 503 are retried up to 3 times (POST only on 429).`,
 		Example: `  jira-oauth request /rest/api/2/myself
   jira-oauth request 'https://jira.example.com/rest/api/2/search?jql=project=DEMO'
   jira-oauth request -X POST -d '{"body":"Built by CI"}' /rest/api/2/issue/DEMO-1/comment
