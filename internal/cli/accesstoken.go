@@ -57,7 +57,7 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 	if err != nil {
 		return err
 	}
-	requestToken := cfg.Get(config.KeyRequestToken)
+	requestToken := token(cfg, config.KeyRequestToken)
 	if requestToken == "" {
 		return &config.Error{Path: cfg.Path(), Key: config.KeyRequestToken, Err: config.ErrNotSet}
 	}
@@ -76,7 +76,7 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 		// A request token is single-use: once exchanged it only misleads.
 		// A different one was saved meanwhile by another requestToken:
 		// that dance is still going on, so keep it.
-		if f.Get(config.KeyRequestToken) == requestToken {
+		if token(f, config.KeyRequestToken) == requestToken {
 			f.Delete(config.KeyRequestToken)
 			f.Delete(config.KeyRequestTokenSecret)
 			f.Delete(config.KeyRequestTokenIssuedAt)

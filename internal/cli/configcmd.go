@@ -60,7 +60,9 @@ func newCmdConfigSet(a *app) *cobra.Command {
 			if _, err := a.loadConfig(); err != nil {
 				return err
 			}
-			a.secrets.add(value)
+			if slices.Contains(config.SecretKeys, key) {
+				a.secrets.add(value)
+			}
 			return a.update(cmd.Context(), false, func(f *config.File) error {
 				f.Set(key, value)
 				return checkValue(f, key)

@@ -157,11 +157,11 @@ func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 	consumerKey, _ := cfg.ConsumerKey()
 	c.pass("consumer", fmt.Sprintf("Jira knows consumer key %q and accepts its signature", consumerKey))
 
-	if cfg.Get(config.KeyAccessToken) == "" {
+	if token(cfg, config.KeyAccessToken) == "" {
 		c.fail("access", fmt.Sprintf("no access token in %s: run '%s'", cfg.Path(), config.Command(cfg.Path(), "login")))
 		return nil
 	}
-	s := &restSession{cfg: cfg, client: client, accessToken: cfg.Get(config.KeyAccessToken)}
+	s := &restSession{cfg: cfg, client: client, accessToken: token(cfg, config.KeyAccessToken)}
 	user, err := s.myself(ctx, "access")
 	if err != nil {
 		c.fail("access", err.Error())

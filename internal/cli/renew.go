@@ -41,10 +41,10 @@ func runRenew(ctx context.Context, opts *renewOptions) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Get(config.KeyAccessToken) == "" {
+	if token(cfg, config.KeyAccessToken) == "" {
 		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
 	}
-	if cfg.Get(config.KeySessionHandle) == "" {
+	if token(cfg, config.KeySessionHandle) == "" {
 		return &config.Error{Path: cfg.Path(), Key: config.KeySessionHandle,
 			Err: fmt.Errorf("is not set, so the access token cannot be renewed (Jira sent no oauth_session_handle with it): run '%s'", config.Command(cfg.Path(), "login"))}
 	}
@@ -53,14 +53,14 @@ func runRenew(ctx context.Context, opts *renewOptions) error {
 		return err
 	}
 	issued := a.now()
-	creds, err := client.Renew(ctx, cfg.Get(config.KeyAccessToken), cfg.Get(config.KeySecret), cfg.Get(config.KeySessionHandle))
+	creds, err := client.Renew(ctx, token(cfg, config.KeyAccessToken), cfg.Get(config.KeySecret), token(cfg, config.KeySessionHandle))
 	if err != nil {
 		return err
 	}
 	a.secrets.add(creds.Secret)
 	if creds.SessionHandle == "" {
 		// Jira keeps the session; an answer without the handle does not end it.
-		creds.SessionHandle = cfg.Get(config.KeySessionHandle)
+		creds.SessionHandle = token(cfg, config.KeySessionHandle)
 	}
 	err = a.update(ctx, false, func(f *config.File) error {
 		saveAccessToken(f, creds, issued)

@@ -13,6 +13,13 @@ import (
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
 
+// token returns a token saved under key, without the white space Java
+// keeps around values (a token never has any): "" when it is missing or
+// blank, so a blank token is "not set" rather than sent to Jira.
+func token(cfg *config.File, key string) string {
+	return strings.TrimSpace(cfg.Get(key))
+}
+
 // restSession is what whoami, comment and doctor need to call Jira's REST
 // API as the user of the saved access token.
 type restSession struct {
@@ -27,7 +34,7 @@ func (a *app) restSession() (*restSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	accessToken := cfg.Get(config.KeyAccessToken)
+	accessToken := token(cfg, config.KeyAccessToken)
 	if accessToken == "" {
 		return nil, &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
 	}

@@ -104,7 +104,7 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 			r.PrivateKey.Fingerprint = keys.Fingerprint(&key.PublicKey)
 		}
 	}
-	if cfg.Get(config.KeyRequestToken) != "" {
+	if token(cfg, config.KeyRequestToken) != "" {
 		issued := cfg.Get(config.KeyRequestTokenIssuedAt)
 		r.RequestToken = tokenStatus{Present: true, IssuedAt: issued}
 		if t, err := time.Parse(time.RFC3339, issued); err == nil {
@@ -112,7 +112,7 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 			r.RequestToken.Expired = now.After(t.Add(requestTokenLifetime))
 		}
 	}
-	if cfg.Get(config.KeyAccessToken) != "" {
+	if token(cfg, config.KeyAccessToken) != "" {
 		r.AccessToken = tokenStatus{
 			Present:          true,
 			IssuedAt:         cfg.Get(config.KeyAccessTokenIssuedAt),
@@ -122,12 +122,13 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 		if t, err := time.Parse(time.RFC3339, r.AccessToken.ExpiresAt); err == nil {
 			r.AccessToken.Expired = now.After(t)
 		}
-		r.AccessToken.Renewable = cfg.Get(config.KeySessionHandle) != ""
+		r.AccessToken.Renewable = token(cfg, config.KeySessionHandle) != ""
 		if t, err := time.Parse(time.RFC3339, r.AccessToken.SessionExpiresAt); err == nil && now.After(t) {
 			r.AccessToken.Renewable = false
 		}
 	}
-	r.Usable = r.AccessToken.Present && !r.AccessToken.Expired
+	keyOK := r.PrivateKey.Present && r.PrivateKey.Problem == ""
+	r.Usable = r.AccessToken.Present && !r.AccessToken.Expired && keyOK
 	if opts.ShowSecrets {
 		r.Secrets = map[string]string{}
 		for _, key := range config.SecretKeys {
@@ -147,6 +148,12 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 	switch {
 	case !r.AccessToken.Present:
 		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
+	case !keyOK:
+		_, err := cfg.PrivateKey()
+		if err == nil {
+			err = &config.Error{Path: cfg.Path(), Key: config.KeyPrivateKey, Err: config.ErrNotSet}
+		}
+		return err
 	case r.AccessToken.Expired:
 		hint := "run 'jira-oauth login'"
 		if r.AccessToken.Renewable {
