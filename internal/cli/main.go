@@ -65,7 +65,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	var usage *usageError
 	if !errors.As(err, &usage) && isCobraUsageError(err) {
-		err = usageErrorf(err.Error() + "; run 'jira-oauth --help' for usage")
+		err = usageErrorf(withSuggestions(err.Error()) + "; run 'jira-oauth --help' for usage")
 	}
 	if ctx.Err() != nil {
 		// Whatever failed, it failed because the user stopped it.
@@ -82,6 +82,20 @@ func isCobraUsageError(err error) bool {
 	return strings.HasPrefix(msg, "unknown command ") ||
 		strings.HasPrefix(msg, "unknown flag") ||
 		strings.HasPrefix(msg, "unknown shorthand flag")
+}
+
+// withSuggestions turns Cobra's "\n\nDid you mean this?\n\tname\n" into
+// " (did you mean name?)", so the message stays one readable line.
+func withSuggestions(msg string) string {
+	head, list, ok := strings.Cut(msg, "\n\nDid you mean this?\n")
+	if !ok {
+		return msg
+	}
+	names := strings.Fields(list)
+	if len(names) == 0 {
+		return head
+	}
+	return head + " (did you mean " + strings.Join(names, " or ") + "?)"
 }
 
 // oneLine folds a message onto one line so each failure is one line.
