@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -422,10 +423,12 @@ func (c *Client) now() time.Time {
 	return time.Now()
 }
 
-// seconds parses a lifetime in seconds; missing or garbled gives 0.
+// seconds parses a lifetime in seconds; missing or garbled gives 0, and so
+// does one too long for a time.Duration (over 292 years), which would
+// otherwise wrap around to a negative lifetime.
 func seconds(s string) time.Duration {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || n < 0 {
+	if err != nil || n < 0 || n > int64(math.MaxInt64/time.Second) {
 		return 0
 	}
 	return time.Duration(n) * time.Second

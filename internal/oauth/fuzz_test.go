@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Secrets the fuzzed client sends or holds; none may come back in an error
@@ -186,4 +187,27 @@ func FuzzProblem(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSeconds: a lifetime too long for a Duration is garbled, not negative
+// (found by FuzzProviderResponse; testdata/fuzz keeps the input).
+func TestSeconds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"157680000", 157680000 * time.Second},
+		{" 60 ", time.Minute},
+		{"", 0}, {"-1", 0}, {"soon", 0},
+		{"9223372036", 9223372036 * time.Second},
+		{"9223372037", 0},
+		{"10000000000", 0},
+		{"99999999999999999999", 0},
+	}
+	for _, tt := range tests {
+		if got := seconds(tt.in); got != tt.want {
+			t.Errorf("seconds(%q) = %s; want %s", tt.in, got, tt.want)
+		}
+	}
 }
