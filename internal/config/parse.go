@@ -26,6 +26,9 @@ func Parse(path string, data []byte) (*File, error) {
 	if len(data) > MaxSize {
 		return fail(tooBig(int64(len(data))))
 	}
+	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {
+		return fail(errors.New("is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 or ISO-8859-1, as java.util.Properties reads it"))
+	}
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return fail(fmt.Errorf("line %d has a NUL byte: this is a binary file, not a config.properties", 1+bytes.Count(data[:i], []byte("\n"))))
 	}

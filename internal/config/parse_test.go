@@ -142,6 +142,12 @@ func TestParseRejectsBinaryAndHuge(t *testing.T) {
 	if want := "c.properties: line 2 has a NUL byte: this is a binary file, not a config.properties"; err == nil || err.Error() != want {
 		t.Errorf("Parse(binary): got error %v; want %q", err, want)
 	}
+	for _, bom := range []string{"\xff\xfe", "\xfe\xff"} {
+		_, err = Parse("c.properties", []byte(bom+"a\x00=\x001\x00"))
+		if err == nil || !strings.Contains(err.Error(), "is UTF-16 text") {
+			t.Errorf("Parse(UTF-16 with BOM % x): got error %v; want it named as UTF-16", bom, err)
+		}
+	}
 	big := []byte(strings.Repeat("# padding\n", MaxSize/10+1))
 	_, err = Parse("c.properties", big)
 	if want := "c.properties: is 1048580 bytes; a config.properties is a few KB - is this the right file?"; err == nil || err.Error() != want {
