@@ -73,6 +73,7 @@ func TestScripts(t *testing.T) {
 			"nosecrets":   cmdNoSecrets,
 			"oob-login":   cmdOOBLogin,
 			"stripauth":   cmdStripAuth,
+			"throttle":    cmdThrottle,
 		},
 	})
 }

@@ -63,6 +63,8 @@ type Provider struct {
 	nonces        map[string]time.Time // consumer+"\x00"+nonce -> forget after
 	issues        []*issue
 	nextCommentID int
+	// issuedSecrets: every token secret and verifier handed out so far.
+	issuedSecrets []string
 	// stripAuthorization: REST calls arrive without their Authorization
 	// header, as behind a proxy that drops it (see StripAuthorization).
 	stripAuthorization bool
@@ -266,4 +268,12 @@ func (p *Provider) StripAuthorization(on bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.stripAuthorization = on
+}
+
+// IssuedSecrets returns every token secret and verifier the provider has
+// handed out so far, for tests that check a client never prints one.
+func (p *Provider) IssuedSecrets() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.issuedSecrets...)
 }

@@ -80,6 +80,7 @@ func (p *Provider) Approve(requestToken string) (verifier string, err error) {
 	rt.state = stateApproved
 	rt.user = p.opts.User
 	rt.verifier = randomString(6)
+	p.issuedSecrets = append(p.issuedSecrets, rt.verifier)
 	return rt.verifier, nil
 }
 
@@ -138,6 +139,7 @@ func (p *Provider) serveRequestToken(w http.ResponseWriter, req *request) {
 	p.mu.Lock()
 	rt.issued = p.nowLocked()
 	p.requestTokens[rt.token] = rt
+	p.issuedSecrets = append(p.issuedSecrets, rt.secret)
 	p.mu.Unlock()
 	writeForm(w, []param{
 		{"oauth_token", rt.token},
@@ -214,6 +216,7 @@ func (p *Provider) serveAccessToken(w http.ResponseWriter, req *request) {
 		authorized:    now,
 	}
 	p.accessTokens[at.token] = at
+	p.issuedSecrets = append(p.issuedSecrets, at.secret)
 	p.mu.Unlock()
 	writeAccessToken(w, at, now)
 }
@@ -278,6 +281,7 @@ func (p *Provider) serveRenew(w http.ResponseWriter, req *request) {
 		authorized:    old.authorized,
 	}
 	p.accessTokens[at.token] = at
+	p.issuedSecrets = append(p.issuedSecrets, at.secret)
 	p.mu.Unlock()
 	writeAccessToken(w, at, now)
 }
