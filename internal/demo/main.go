@@ -102,6 +102,25 @@ func run(ctx context.Context, root string, out io.Writer) error {
 	if _, err := d.jiraOAuth(ctx, "config", "list"); err != nil {
 		return err
 	}
+
+	d.say("8. Or all of steps 3-5 in one: login (the demo plays the browser: it opens the URL,\n" +
+		"   the sandbox approves and redirects to login's callback on 127.0.0.1)")
+	if err := d.login(ctx); err != nil {
+		return err
+	}
+
+	d.say("9. What people do next: who am I, post a comment, check the setup")
+	for _, args := range [][]string{
+		{"whoami"},
+		{"comment", "DEMO-1", "Deployed build 42 (jira-oauth demo)"},
+		{"renew"},
+		{"status"},
+		{"doctor"},
+	} {
+		if _, err := d.jiraOAuth(ctx, args...); err != nil {
+			return err
+		}
+	}
 	stopSandbox()
 	d.say("Done. The temporary folder is removed; nothing is left behind.")
 	return nil
@@ -163,6 +182,65 @@ func (d *demo) startSandbox(ctx context.Context) (string, func(), error) {
 	}
 	return strings.TrimSpace(line), stop, nil
 }
+
+// login runs `jira-oauth login --no-browser` and, as the user's browser
+// would, opens the authorize URL it prints; the sandbox approves at once
+// and redirects the browser to login's callback.
+func (d *demo) login(ctx context.Context) error {
+	args := []string{"login", "--no-browser", "--wait", "1m"}
+	fmt.Fprintf(d.out, "$ jira-oauth %s\n", strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, d.bin, args...)
+	cmd.Dir = d.dir
+	cmd.Env = append(os.Environ(), "JIRA_OAUTH_CONFIG=")
+	cmd.Stdout = d.out
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	browsed := make(chan error, 1)
+	scanner := bufio.NewScanner(stderr)
+	for scanner.Scan() {
+		line := scanner.Text()
+		fmt.Fprintln(d.out, line)
+		if strings.Contains(line, "/plugins/servlet/oauth/authorize?") {
+			go func() { browsed <- d.browse(ctx, strings.TrimSpace(line)) }()
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("jira-oauth login: %w", err)
+	}
+	select {
+	case err := <-browsed:
+		return err
+	default:
+		return errors.New("jira-oauth login printed no authorize URL")
+	}
+}
+
+// browse follows the authorize URL and its redirect, as a browser would.
+func (d *demo) browse(ctx context.Context, authorizeURL string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authorizeURL, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	title := "(no title)"
+	if m := titlePattern.FindSubmatch(page); m != nil {
+		title = string(m[1])
+	}
+	fmt.Fprintf(d.out, "  [browser] %s -> %s: %q\n", authorizeURL, resp.Request.URL.Host, title)
+	return nil
+}
+
+var titlePattern = regexp.MustCompile(`<title>([^<]*)</title>`)
 
 var verifierPattern = regexp.MustCompile(`id="oauth-verifier"[^>]*>([^<]+)<`)
 

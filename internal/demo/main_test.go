@@ -56,6 +56,14 @@ func TestDemo(t *testing.T) {
 		`"name": "admin"`,
 		`"body": "Built and tested by CI (jira-oauth demo)"`,
 		"private_key=(hidden",
+		`[browser] http://127.0.0.1:`,
+		`: "jira-oauth is approved"`,
+		"Logged in: access token saved in config.properties",
+		"admin <admin@example.com> on http://127.0.0.1:",
+		"/browse/DEMO-1?focusedCommentId=",
+		"Access token renewed and saved",
+		"access token:  present",
+		"✓ access      the access token acts as admin",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q\n%s", want, got)
