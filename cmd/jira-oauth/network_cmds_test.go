@@ -380,7 +380,3 @@ func cmdThrottle(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	p.Throttle(n, status, args[2])
 }
-
-// cmdThrottle is registered in TestScripts' Cmds as "throttle"; this keeps
-// staticcheck quiet until then.
-var _ = cmdThrottle

@@ -327,7 +327,7 @@ func (e *HTTPError) isHTML() bool {
 }
 
 func (e *HTTPError) describeBody() string {
-	ct := e.ContentType
+	ct := oneLine(e.ContentType, 100)
 	if ct == "" {
 		ct = "no content type"
 	}
