@@ -99,7 +99,7 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	if err != nil {
 		return err
 	}
-	accessToken := cfg.Get(config.KeyAccessToken)
+	accessToken := token(cfg, config.KeyAccessToken)
 	if accessToken == "" {
 		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
 	}

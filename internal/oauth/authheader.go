@@ -13,7 +13,8 @@ import (
 // It reports ok=false when the scheme is not OAuth. Values may be quoted
 // strings (with backslash escapes, and commas inside the quotes) or bare
 // tokens; they are percent-decoded, and kept as sent when that fails. A
-// later duplicate name adds a value.
+// later duplicate name adds a value. A quoted value without its closing
+// quote ends the parse and is dropped.
 func parseAuthParams(header string) (params url.Values, ok bool) {
 	s := strings.TrimSpace(header)
 	scheme, rest, _ := strings.Cut(s, " ")
@@ -53,11 +54,13 @@ func parseAuthParams(header string) (params url.Values, ok bool) {
 				}
 				sb.WriteByte(c)
 			}
-			raw = sb.String()
-			if i < len(rest) {
-				i++ // closing quote
+			if i == len(rest) {
+				// No closing quote: the header is cut off or garbled, and
+				// the value cannot be trusted; keep what came before.
+				break
 			}
-			rest = rest[i:]
+			raw = sb.String()
+			rest = rest[i+1:] // after the closing quote
 		} else {
 			end := strings.IndexByte(rest, ',')
 			if end < 0 {

@@ -379,4 +379,9 @@ func TestParseAuthParams(t *testing.T) {
 	if _, ok := parseAuthParams(`Basic realm="x"`); ok {
 		t.Error("Basic challenge parsed as OAuth")
 	}
+	// A value whose closing quote is missing is dropped, with what follows.
+	p, ok = parseAuthParams(`OAuth realm="r", oauth_problem="unterminated, realm==`)
+	if !ok || p.Get("realm") != "r" || p.Has("oauth_problem") || len(p) != 1 {
+		t.Errorf("unterminated value: got %v, %v; want only realm=r", p, ok)
+	}
 }
