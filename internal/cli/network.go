@@ -107,7 +107,7 @@ func clientCertificate(certFile, keyFile string) (tls.Certificate, error) {
 		return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-cert %s has no PEM certificate (-----BEGIN CERTIFICATE-----): give the client certificate as PEM", certFile))
 	}
 	if hasPEMBlock(keyPEM, func(t string) bool { return t == "ENCRYPTED PRIVATE KEY" }) || strings.Contains(string(keyPEM), "Proc-Type: 4,ENCRYPTED") {
-		return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-key %s is encrypted: decrypt it first (openssl pkey -in %s -out client-key.pem) and keep it 0600", keyFile, keyFile))
+		return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-key %s is encrypted: decrypt it into a new file first (openssl pkey -in %s -out client-key-plain.pem) and keep that 0600", keyFile, keyFile))
 	}
 	if !hasPEMBlock(keyPEM, func(t string) bool { return strings.HasSuffix(t, "PRIVATE KEY") }) {
 		return tls.Certificate{}, usageErrorf(fmt.Sprintf("--client-key %s has no PEM private key (-----BEGIN PRIVATE KEY-----): give the key of the client certificate as PEM", keyFile))

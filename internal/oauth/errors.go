@@ -85,6 +85,9 @@ func (e *ProblemError) Advice() string {
 		if e.Op == OpRenew {
 			return "the session has ended (oauth_authorization_expires_in passed), so the token cannot be renewed: run the dance again (login)"
 		}
+		if e.Op == OpRequest {
+			return "Jira refused the access token for this call (its user lost access, or the Application Link no longer allows it): run 'jira-oauth login' again, or ask a Jira admin to check the link"
+		}
 		return "the user denied access on Jira's authorize page: run requestToken again and approve"
 	case "nonce_used":
 		return "Jira has seen this nonce before (a replayed request): retry; if it repeats, check that nothing (a proxy, retry logic) replays requests"
@@ -308,6 +311,8 @@ func (e *HTTPError) Error() string {
 		status = fmt.Sprintf("%d %s", e.StatusCode, httpStatusText(e.StatusCode))
 	}
 	switch {
+	case e.StatusCode == 407:
+		return fmt.Sprintf("%s: a proxy answered %s for %s: it wants credentials; put them in HTTPS_PROXY/HTTP_PROXY (http://user:password@proxy:port), or add Jira's host to NO_PROXY", op, status, e.URL)
 	case e.StatusCode == 404:
 		return fmt.Sprintf("%s: Jira answered %s at %s: check jira_home (should be Jira's base URL, e.g. https://jira.example.com)", op, status, e.URL)
 	case e.StatusCode >= 300 && e.StatusCode < 400:
