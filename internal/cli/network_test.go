@@ -262,7 +262,7 @@ func TestClientCertificate(t *testing.T) {
 		{garbage, key, "--client-cert " + garbage + " has no PEM certificate"},
 		{cert, garbage, "--client-key " + garbage + " has no PEM private key"},
 		{cert, cert, "--client-key " + cert + " has no PEM private key"},
-		{cert, encrypted, "--client-key " + encrypted + " is encrypted: decrypt it first"},
+		{cert, encrypted, "--client-key " + encrypted + " is encrypted: decrypt it into a new file first"},
 		{cert, otherKey, "--client-key " + otherKey + " is not the key of the certificate in --client-cert " + cert + ": give the key the certificate was issued for"},
 	}
 	for _, tt := range tests {
