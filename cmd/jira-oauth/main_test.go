@@ -4,8 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -91,22 +89,14 @@ func setupProviders(env *testscript.Env) error {
 	// Races are still reported (exit code 66 fails the script).
 	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	var providers []*jiratest.Provider
-	start := func(opts jiratest.Options, tlsServer bool) *httptest.Server {
+	start := func(opts jiratest.Options) *httptest.Server {
 		p := jiratest.New(opts)
 		providers = append(providers, p)
-		var server *httptest.Server
-		if tlsServer {
-			server = httptest.NewUnstartedServer(p)
-			// The untrusted-certificate script makes handshakes fail on purpose.
-			server.Config.ErrorLog = log.New(io.Discard, "", 0)
-			server.StartTLS()
-		} else {
-			server = httptest.NewServer(p)
-		}
+		server := httptest.NewServer(p)
 		env.Defer(server.Close)
 		return server
 	}
-	plain := start(jiratest.Options{}, false)
+	plain := start(jiratest.Options{})
 	env.Setenv("JIRA", plain.URL)
 	env.Setenv("JIRA_JAVA", strings.ReplaceAll(plain.URL, ":", `\:`))
 	// TLS, mutual TLS, proxy, trickle: network_cmds_test.go. Its provider
@@ -116,7 +106,7 @@ func setupProviders(env *testscript.Env) error {
 		return err
 	}
 	providers = append(providers, tlsProvider)
-	env.Setenv("JIRA_PROXIED", start(jiratest.Options{BaseURL: proxiedBaseURL}, false).URL)
+	env.Setenv("JIRA_PROXIED", start(jiratest.Options{BaseURL: proxiedBaseURL}).URL)
 	silent, err := silentServer(env)
 	if err != nil {
 		return err
