@@ -3,6 +3,7 @@ module github.com/jira-oauth/jira-oauth
 go 1.26.0
 
 require (
+	github.com/cli/browser v1.3.0
 	github.com/dghubble/oauth1 v0.7.3
 	github.com/gofrs/flock v0.13.2
 	github.com/google/go-cmp v0.7.0
@@ -12,7 +13,6 @@ require (
 )
 
 require (
-	github.com/cli/browser v1.3.0 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
 	golang.org/x/sys v0.49.0 // indirect
