@@ -169,15 +169,7 @@ func (p *Provider) serveAccessToken(w http.ResponseWriter, req *request) {
 			return
 		}
 	}
-	m, c, prob := p.authenticate(req, []string{"oauth_token", "oauth_verifier"}, func(m *message, c *consumer) *problem {
-		tok, _ := m.get("oauth_token")
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if rt := p.requestTokens[tok]; rt == nil || rt.consumerKey != c.key {
-			return newProblem(problemTokenRejected)
-		}
-		return nil
-	})
+	m, c, prob := p.authenticate(req, []string{"oauth_token", "oauth_verifier"}, p.knownRequestToken)
 	if prob != nil {
 		prob.write(w, req.t.origin)
 		return
@@ -238,15 +230,7 @@ func writeAccessToken(w http.ResponseWriter, at *accessToken, now time.Time) {
 // until the session (oauth_authorization_expires_in) ends. The old token
 // stops working at once.
 func (p *Provider) serveRenew(w http.ResponseWriter, req *request) {
-	m, c, prob := p.authenticate(req, []string{"oauth_token", "oauth_session_handle"}, func(m *message, c *consumer) *problem {
-		tok, _ := m.get("oauth_token")
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if at := p.accessTokens[tok]; at == nil || at.consumerKey != c.key {
-			return newProblem(problemTokenRejected)
-		}
-		return nil
-	})
+	m, c, prob := p.authenticate(req, []string{"oauth_token", "oauth_session_handle"}, p.knownAccessToken)
 	if prob != nil {
 		prob.write(w, req.t.origin)
 		return
@@ -297,4 +281,26 @@ func writeForm(w http.ResponseWriter, ps []param) {
 func methodNotAllowed(w http.ResponseWriter, allow string) {
 	w.Header().Set("Allow", allow)
 	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+}
+
+// knownRequestToken and knownAccessToken are authenticate's token lookups:
+// oauth_token must be a live token of that kind issued to the consumer.
+func (p *Provider) knownRequestToken(m *message, c *consumer) *problem {
+	tok, _ := m.get("oauth_token")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if rt := p.requestTokens[tok]; rt == nil || rt.consumerKey != c.key {
+		return newProblem(problemTokenRejected)
+	}
+	return nil
+}
+
+func (p *Provider) knownAccessToken(m *message, c *consumer) *problem {
+	tok, _ := m.get("oauth_token")
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if at := p.accessTokens[tok]; at == nil || at.consumerKey != c.key {
+		return newProblem(problemTokenRejected)
+	}
+	return nil
 }
