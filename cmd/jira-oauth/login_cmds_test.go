@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -168,4 +169,30 @@ func cmdStripAuth(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: stripauth on|off")
 	}
 	provider(ts).StripAuthorization(args[0] == "on")
+}
+
+// waitissued mark|+N synchronizes with a background command: "mark"
+// notes how many token secrets and verifiers the provider at $JIRA has
+// issued; "+N" waits (at most 30s) until it has issued N more since, e.g.
+// until a background login has its request token and waits for approval.
+func cmdWaitIssued(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitissued mark|+N")
+	}
+	count := func() int { return len(provider(ts).IssuedSecrets()) }
+	if args[0] == "mark" {
+		ts.Setenv("ISSUED_MARK", strconv.Itoa(count()))
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(args[0], "+"))
+	ts.Check(err)
+	mark, err := strconv.Atoi(ts.Getenv("ISSUED_MARK"))
+	if err != nil {
+		ts.Fatalf("waitissued +N needs a waitissued mark first")
+	}
+	for start := time.Now(); count() < mark+n; time.Sleep(10 * time.Millisecond) {
+		if time.Since(start) > 30*time.Second {
+			ts.Fatalf("the provider issued %d secrets in 30s since the mark; want %d", count()-mark, n)
+		}
+	}
 }

@@ -72,6 +72,7 @@ func TestScripts(t *testing.T) {
 			"oob-login":   cmdOOBLogin,
 			"stripauth":   cmdStripAuth,
 			"throttle":    cmdThrottle,
+			"waitissued":  cmdWaitIssued,
 		},
 	})
 }
