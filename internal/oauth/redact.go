@@ -121,9 +121,15 @@ func redactValues(v map[string][]string) {
 // is about to be printed.
 type scrubber []string
 
+// minScrubLen is the shortest secret the scrubber replaces (as the CLI's):
+// a one-letter "secret" in a garbled answer would otherwise cut every "a"
+// out of the message, down to the oauth_problem name. Jira's verifiers
+// have 6 characters, its token secrets 32.
+const minScrubLen = 6
+
 func (s scrubber) scrub(text string) string {
 	for _, secret := range s {
-		if secret == "" {
+		if len(secret) < minScrubLen {
 			continue
 		}
 		once := oauth1.PercentEncode(secret)
