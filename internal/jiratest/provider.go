@@ -63,6 +63,7 @@ type Provider struct {
 	nonces        map[string]time.Time // consumer+"\x00"+nonce -> forget after
 	issues        []*issue
 	nextCommentID int
+	throttle      throttle // see Throttle
 	// issuedSecrets: every token secret and verifier handed out so far.
 	issuedSecrets []string
 	// stripAuthorization: REST calls arrive without their Authorization

@@ -3,26 +3,14 @@ package jiratest
 import (
 	"fmt"
 	"net/http"
-	"sync"
 )
 
-// throttle is the state of Provider.Throttle for one provider.
+// throttle is the state of Provider.Throttle.
 type throttle struct {
-	mu         sync.Mutex
 	left       int
 	status     int
 	retryAfter string
 	seen       int // requests answered with status so far
-}
-
-// throttles maps a *Provider to its *throttle. It lives outside Provider so
-// that throttling stays an add-on in this file, hooked by one line in
-// ServeHTTP; an entry lives as long as its test binary.
-var throttles sync.Map
-
-func (p *Provider) throttleState() *throttle {
-	t, _ := throttles.LoadOrStore(p, &throttle{})
-	return t.(*throttle)
 }
 
 // Throttle makes the next n requests, whatever they are (token exchanges
@@ -31,34 +19,32 @@ func (p *Provider) throttleState() *throttle {
 // or a load balancer in front of a busy Jira (503) would. n <= 0 stops
 // throttling.
 func (p *Provider) Throttle(n, status int, retryAfter string) {
-	t := p.throttleState()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.left, t.status, t.retryAfter = max(n, 0), status, retryAfter
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.throttle = throttle{left: max(n, 0), status: status, retryAfter: retryAfter, seen: p.throttle.seen}
 }
 
 // Throttled returns how many throttled answers are left from the last
 // Throttle call, and how many requests were throttled in all.
 func (p *Provider) Throttled() (left, answered int) {
-	t := p.throttleState()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.left, t.seen
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.throttle.left, p.throttle.seen
 }
 
 // throttled answers r with the throttling status if Throttle asked for it,
 // and reports whether it did.
 func (p *Provider) throttled(w http.ResponseWriter, r *http.Request) bool {
-	t := p.throttleState()
-	t.mu.Lock()
+	p.mu.Lock()
+	t := &p.throttle
 	if t.left == 0 {
-		t.mu.Unlock()
+		p.mu.Unlock()
 		return false
 	}
 	t.left--
 	t.seen++
 	status, retryAfter := t.status, t.retryAfter
-	t.mu.Unlock()
+	p.mu.Unlock()
 
 	w.Header().Set("Date", p.now().UTC().Format(http.TimeFormat))
 	if retryAfter != "" {
