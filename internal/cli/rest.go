@@ -45,8 +45,8 @@ func (a *app) restSession() (*restSession, error) {
 	return &restSession{cfg: cfg, client: client, accessToken: accessToken}, nil
 }
 
-// call makes a signed REST call to path (relative to jira_home) with an
-// optional JSON body.
+// call makes a signed REST call to path (relative to jira_home, as
+// request resolves it) with an optional JSON body.
 func (s *restSession) call(ctx context.Context, method, path string, jsonBody any) (*oauth.Response, error) {
 	var body []byte
 	if jsonBody != nil {
@@ -55,7 +55,11 @@ func (s *restSession) call(ctx context.Context, method, path string, jsonBody an
 			return nil, err
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(s.client.JiraHome.String(), "/")+path, bytes.NewReader(body))
+	target, err := resolveTarget(s.client.JiraHome, path)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
