@@ -113,10 +113,10 @@ func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 		}
 		return nil
 	}
-	if info, err := os.Stat(cfg.Path()); err == nil && info.Mode().Perm()&0o077 != 0 {
-		c.fail("config", fmt.Sprintf("%s is readable by group or others (mode %#o) and holds a private key: run 'chmod 600 %s'", cfg.Path(), info.Mode().Perm(), cfg.Path()))
+	if w := cfg.PermWarning(); w != "" {
+		c.fail("config", w)
 	} else {
-		c.pass("config", cfg.Path()+" (mode 0600)")
+		c.pass("config", fmt.Sprintf("%s (mode %04o)", cfg.Path(), cfg.Perm()))
 	}
 
 	keyOK := checkPrivateKey(a, cfg, c)

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,9 +91,7 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 		JiraHome:    cfg.Get(config.KeyJiraHome),
 		ConsumerKey: cfg.Get(config.KeyConsumerKey),
 	}
-	if info, err := os.Stat(cfg.Path()); err == nil {
-		r.Mode = fmt.Sprintf("%#o", info.Mode().Perm())
-	}
+	r.Mode = fmt.Sprintf("%04o", cfg.Perm())
 	if cfg.Get(config.KeyPrivateKey) != "" {
 		r.PrivateKey.Present = true
 		if key, err := keys.Parse(cfg.Get(config.KeyPrivateKey)); err != nil {

@@ -63,6 +63,10 @@ func UpdateContext(ctx context.Context, path string, fn func(*File) error) error
 // passes to fn when there is no config yet.
 func (f *File) Exists() bool { return f.exists }
 
+// Perm returns the permission bits the file had when Load (or Update) read
+// it; 0 for a File not read from disk.
+func (f *File) Perm() fs.FileMode { return f.mode }
+
 // PermWarning returns a one-line warning when the file Load read could be
 // read or written by other users (group or others bits set in the mode it
 // had), saying what it holds and how to fix it; otherwise "". Save keeps the mode as it is:
