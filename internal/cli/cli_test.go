@@ -361,3 +361,31 @@ func TestKeygenPublicKeyWriteFails(t *testing.T) {
 		t.Errorf("config after the failure: %q, %v; want the private key saved", data, err)
 	}
 }
+
+// TestIsTerminal: files, pipes and /dev/null (a character device, what CI
+// jobs read as stdin) are not terminals, so login neither prompts nor
+// draws a spinner there.
+func TestIsTerminal(t *testing.T) {
+	t.Parallel()
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	file, err := os.CreateTemp(t.TempDir(), "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	for name, stream := range map[string]any{"/dev/null": devNull, "pipe": r, "file": file, "buffer": &bytes.Buffer{}} {
+		if isTerminal(stream) {
+			t.Errorf("isTerminal(%s) = true; want false", name)
+		}
+	}
+}

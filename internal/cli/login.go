@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
 	"github.com/jira-oauth/jira-oauth/internal/loopback"
@@ -231,12 +232,9 @@ func (a *app) waitIndicator(deadline time.Time) (stop func()) {
 	}
 }
 
-// isTerminal reports whether stream is a character device (a terminal).
+// isTerminal reports whether stream is a terminal. (Not just a character
+// device: /dev/null is one, and CI jobs run with stdin from it.)
 func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
