@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -386,6 +387,24 @@ func TestIsTerminal(t *testing.T) {
 	for name, stream := range map[string]any{"/dev/null": devNull, "pipe": r, "file": file, "buffer": &bytes.Buffer{}} {
 		if isTerminal(stream) {
 			t.Errorf("isTerminal(%s) = true; want false", name)
+		}
+	}
+}
+
+// TestNoApprovalError: the default wait is the request token's life, and
+// the message says the token is gone; a shorter --wait is named as such.
+// (The script tests the --wait path end to end; ten real minutes are not.)
+func TestNoApprovalError(t *testing.T) {
+	t.Parallel()
+	for wait, want := range map[time.Duration]string{
+		requestTokenLifetime: "login: no approval within 10 minutes, and the request token has expired; nothing was saved: run login again",
+		90 * time.Second:     "login: no approval within 1m30s (--wait); nothing was saved: run login again",
+	} {
+		if got := noApprovalError(wait).Error(); got != want {
+			t.Errorf("noApprovalError(%s) = %q; want %q", wait, got, want)
+		}
+		if code := exitCode(noApprovalError(wait)); code != ExitFailure {
+			t.Errorf("noApprovalError(%s): exit code %d; want %d", wait, code, ExitFailure)
 		}
 	}
 }

@@ -124,10 +124,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded):
-		if opts.Wait == requestTokenLifetime {
-			return errors.New("login: no approval within 10 minutes, and the request token has expired; nothing was saved: run login again")
-		}
-		return fmt.Errorf("login: no approval within %s (--wait); nothing was saved: run login again", opts.Wait)
+		return noApprovalError(opts.Wait)
 	case err != nil:
 		return fmt.Errorf("login: %w", err)
 	}
@@ -148,6 +145,15 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	}
 	fmt.Fprintf(a.stderr(), "Logged in: access token saved in %s (%s). Try: %s\n", cfg.Path(), expiryText(creds, issued), config.Command(cfg.Path(), "whoami"))
 	return nil
+}
+
+// noApprovalError is login's answer when nobody approved within wait:
+// by default the request token's whole life.
+func noApprovalError(wait time.Duration) error {
+	if wait >= requestTokenLifetime {
+		return errors.New("login: no approval within 10 minutes, and the request token has expired; nothing was saved: run login again")
+	}
+	return fmt.Errorf("login: no approval within %s (--wait); nothing was saved: run login again", wait)
 }
 
 // expiryText says when an access token expires, for messages.
