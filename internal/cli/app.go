@@ -10,6 +10,7 @@ import (
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )
 
 // defaultConfigPath is where config.properties lives when neither
@@ -110,13 +111,13 @@ func (a *app) oauthClient(cfg *config.File) (*oauth.Client, error) {
 		HTTP:     httpClient,
 	}
 	if a.verbose {
-		client.Trace = a.secrets.writer(a.env.Stderr)
+		client.Trace = a.secrets.writer(termsafe.Writer(a.env.Stderr))
 	}
 	// REST calls (request, whoami, comment) retry 429 and 503 answers;
 	// token exchanges never do (oauth.Client does not retry them).
 	client.Retry = oauth.DefaultRetry()
 	client.Retry.Notify = func(line string) {
-		fmt.Fprintf(a.secrets.writer(a.stderr()), "jira-oauth: %s\n", line)
+		fmt.Fprintf(a.secrets.writer(a.stderr()), "jira-oauth: %s\n", termsafe.String(line))
 	}
 	return client, nil
 }

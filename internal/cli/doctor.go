@@ -21,6 +21,7 @@ import (
 	"github.com/jira-oauth/jira-oauth/internal/config"
 	"github.com/jira-oauth/jira-oauth/internal/keys"
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )
 
 type doctorOptions struct {
@@ -72,16 +73,16 @@ type checklist struct {
 
 func (c *checklist) pass(name, detail string) {
 	c.passed++
-	fmt.Fprintf(c.w, "✓ %-12s%s\n", name, detail)
+	fmt.Fprintf(c.w, "✓ %-12s%s\n", name, termsafe.String(detail))
 }
 
 func (c *checklist) fail(name, detail string) {
 	c.failed++
-	fmt.Fprintf(c.w, "✗ %-12s%s\n", name, oneLine(detail))
+	fmt.Fprintf(c.w, "✗ %-12s%s\n", name, termsafe.String(oneLine(detail)))
 }
 
 func (c *checklist) skip(name, why string) {
-	fmt.Fprintf(c.w, "- %-12sskipped: %s\n", name, why)
+	fmt.Fprintf(c.w, "- %-12sskipped: %s\n", name, termsafe.String(why))
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {

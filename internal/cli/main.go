@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )
 
 // Env is everything a command may touch outside its own flags: streams,
@@ -53,6 +55,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Stdin == nil {
 		env.Stdin = strings.NewReader("")
 	}
+	// A failed write to stdout fails the command (as curl's exit 23 and
+	// git's 128): the output a script wanted is lost.
+	stdout := &checkedWriter{w: env.Stdout}
+	env.Stdout = stdout
 	a := &app{env: env}
 	root := newRootCmd(a)
 	root.SetArgs(args)
@@ -60,6 +66,9 @@ func Main(ctx context.Context, args []string, env Env) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
+	if err == nil && stdout.err != nil {
+		err = &outputError{err: stdout.err}
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -71,7 +80,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		// Whatever failed, it failed because the user stopped it.
 		err = fmt.Errorf("interrupted; nothing was saved: %w", context.Canceled)
 	}
-	fmt.Fprintf(env.Stderr, "jira-oauth: %s\n", oneLine(a.secrets.scrub(err.Error())))
+	// Messages quote Jira's answers: escape what a terminal would act on.
+	fmt.Fprintf(env.Stderr, "jira-oauth: %s\n", termsafe.String(oneLine(a.secrets.scrub(err.Error()))))
 	return exitCode(err)
 }
 
@@ -103,3 +113,33 @@ func oneLine(s string) string {
 	s = strings.TrimSpace(s)
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }
+
+// checkedWriter passes writes to w and remembers the first that failed.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// outputError is a failed write to stdout (a full disk, a closed pipe).
+type outputError struct{ err error }
+
+func (e *outputError) Error() string {
+	cause := e.err
+	if u := errors.Unwrap(cause); u != nil {
+		cause = u // "no space left on device", without "write /dev/stdout"
+	}
+	return fmt.Sprintf("cannot write the output to stdout (%v): it is lost; check where stdout goes (a full disk?)", cause)
+}
+
+func (e *outputError) Unwrap() error { return e.err }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )
 
 // requestTokenLifetime is how long Jira keeps an unexchanged request token.
@@ -106,7 +107,12 @@ func formatTime(t time.Time) string {
 
 // writeJSON prints v as indented JSON with a final newline.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	// encoding/json escapes C0 controls but not C1 controls or bidi
+	// overrides from Jira; termsafe's \uNNNN escapes keep it valid JSON.
+	_, err = io.WriteString(w, termsafe.Lines(string(data))+"\n")
+	return err
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/spf13/cobra"
+
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )
 
 type whoamiOptions struct {
@@ -95,6 +97,6 @@ func runWhoami(ctx context.Context, opts *whoamiOptions) error {
 	if user.Email != "" {
 		line += " <" + user.Email + ">"
 	}
-	fmt.Fprintf(a.stdout(), "%s on %s\n", line, s.client.JiraHome)
+	fmt.Fprintf(a.stdout(), "%s on %s\n", termsafe.String(line), s.client.JiraHome)
 	return nil
 }
