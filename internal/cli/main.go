@@ -66,7 +66,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
-	if err == nil && stdout.err != nil {
+	if stdout.err != nil && (err == nil || errors.Is(err, stdout.err)) {
 		err = &outputError{err: stdout.err}
 	}
 	if err == nil {
