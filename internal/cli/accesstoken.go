@@ -50,7 +50,8 @@ const deniedVerifier = "denied"
 func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 	a := opts.app
 	if opts.Verifier == deniedVerifier {
-		return fmt.Errorf("access token: the verification code is \"denied\": the user denied access on Jira's authorize page; run '%s' again and approve", config.Command(a.configPath, "requestToken"))
+		return &deniedError{fmt.Sprintf("access token: the verification code is \"denied\": the user denied access on Jira's authorize page; run '%s' (or step by step: '%s', approve, '%s'), and press Allow",
+			a.command("login"), a.command("requestToken"), a.command("accessToken CODE"))}
 	}
 	a.secrets.add(opts.Verifier)
 	cfg, err := a.loadConfig()

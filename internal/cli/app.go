@@ -115,6 +115,7 @@ func (a *app) oauthClient(cfg *config.File) (*oauth.Client, error) {
 	}
 	// REST calls (request, whoami, comment) retry 429 and 503 answers;
 	// token exchanges never do (oauth.Client does not retry them).
+	client.Command = a.command
 	client.Retry = oauth.DefaultRetry()
 	client.Retry.Notify = func(line string) {
 		fmt.Fprintf(a.secrets.writer(a.stderr()), "jira-oauth: %s\n", termsafe.String(line))
@@ -139,6 +140,10 @@ func (a *app) httpClient(cfg *config.File) (*http.Client, error) {
 	}
 	return &http.Client{Transport: transport, Timeout: a.timeout}, nil
 }
+
+// command is the jira-oauth command line that runs args on the config
+// the user gave (--config or JIRA_OAUTH_CONFIG), for advice.
+func (a *app) command(args string) string { return config.Command(a.configPath, args) }
 
 // stdout and stderr are the invocation's streams.
 func (a *app) stdout() io.Writer { return a.env.Stdout }

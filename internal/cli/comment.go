@@ -81,11 +81,11 @@ func runComment(ctx context.Context, opts *commentOptions) error {
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
-		return fmt.Errorf("comment: Jira has no issue %s, or the user of the access token cannot see it (404): check the key and run 'jira-oauth whoami'", issue)
+		return fmt.Errorf("comment: Jira has no issue %s, or the user of the access token cannot see it (404): check the key and run '%s'", issue, a.command("whoami"))
 	case resp.StatusCode == http.StatusForbidden:
 		return fmt.Errorf("comment: no permission to comment on %s (%s): ask a Jira admin for the Add Comments permission", issue, restErrorText(resp))
 	case isAnonymous(resp):
-		return &anonymousError{op: "comment"}
+		return &anonymousError{op: "comment", config: s.cfg.Path()}
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return fmt.Errorf("comment: Jira answered %s for %s", restErrorText(resp), issue)
 	}

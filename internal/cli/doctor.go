@@ -197,8 +197,8 @@ func checkPrivateKey(a *app, cfg *config.File, c *checklist) bool {
 		return true
 	}
 	if !pub.Equal(&key.PublicKey) {
-		c.fail("private key", fmt.Sprintf("private_key does not match %s (fingerprint %s, the key's is %s): paste the public key of private_key into the Application Link, or run 'jira-oauth keygen --force'",
-			pubPath, keys.Fingerprint(pub), fingerprint))
+		c.fail("private key", fmt.Sprintf("private_key does not match %s (fingerprint %s, the key's is %s): paste the public key of private_key into the Application Link, or run '%s' and register its new public key there",
+			pubPath, keys.Fingerprint(pub), fingerprint, a.command("keygen --force")))
 		return true
 	}
 	c.pass("private key", fmt.Sprintf("RSA %d bits, matches %s (fingerprint %s)", key.N.BitLen(), pubPath, fingerprint))

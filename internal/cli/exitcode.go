@@ -27,6 +27,13 @@ func (e *usageError) Error() string { return e.msg }
 
 func usageErrorf(msg string) error { return &usageError{msg: msg} }
 
+// deniedError is the user pressing Deny on Jira's authorize page, found
+// out by any command (login's callback, accessToken's "denied" code): it
+// exits like Jira's permission_denied, with ExitOAuth.
+type deniedError struct{ msg string }
+
+func (e *deniedError) Error() string { return e.msg }
+
 // exitCode maps an error returned by a command to the process exit code.
 func exitCode(err error) int {
 	var (
@@ -35,6 +42,7 @@ func exitCode(err error) int {
 		problem *oauth.ProblemError
 		network *oauth.NetworkError
 		anon    *anonymousError
+		denied  *deniedError
 	)
 	switch {
 	case err == nil:
@@ -43,7 +51,7 @@ func exitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &usage):
 		return ExitUsage
-	case errors.As(err, &problem), errors.As(err, &anon), errors.Is(err, errLoginDenied):
+	case errors.As(err, &problem), errors.As(err, &anon), errors.As(err, &denied), errors.Is(err, errLoginDenied):
 		return ExitOAuth
 	case errors.As(err, &network):
 		return ExitNetwork

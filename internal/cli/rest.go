@@ -74,11 +74,12 @@ func (s *restSession) call(ctx context.Context, method, path string, jsonBody an
 
 // anonymousError is Jira serving a signed call as the anonymous user: the
 // OAuth header never took effect. It exits like an OAuth refusal.
-type anonymousError struct{ op string }
+// config is the path of the config (for the doctor hint); "" is the default.
+type anonymousError struct{ op, config string }
 
 func (e *anonymousError) Error() string {
 	return e.op + ": Jira treated the signed call as anonymous (X-AUSERNAME: anonymous), so the access token was not used: " +
-		"a proxy in front of Jira may strip the Authorization header; run 'jira-oauth doctor'"
+		"a proxy in front of Jira may strip the Authorization header; run '" + config.Command(e.config, "doctor") + "'"
 }
 
 // isAnonymous reports whether Jira answered as the anonymous user: it says

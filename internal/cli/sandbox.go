@@ -86,7 +86,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	}
 	pemData, err := os.ReadFile(pubPath)
 	if err != nil {
-		return usageErrorf(fmt.Sprintf("cannot read the public key %s: run 'jira-oauth keygen' first or pass --public-key", pubPath))
+		return usageErrorf(fmt.Sprintf("cannot read the public key %s: run '%s' first or pass --public-key", pubPath, a.command("keygen")))
 	}
 	pub, err := keys.ParsePublic(pemData)
 	if err != nil {

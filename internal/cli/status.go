@@ -152,9 +152,9 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 		}
 		return err
 	case r.AccessToken.Expired:
-		hint := "run 'jira-oauth login'"
+		hint := fmt.Sprintf("run '%s'", a.command("login"))
 		if r.AccessToken.Renewable {
-			hint = "run 'jira-oauth renew'"
+			hint = fmt.Sprintf("run '%s'", a.command("renew"))
 		}
 		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken,
 			Err: fmt.Errorf("expired on %s: %s", r.AccessToken.ExpiresAt, hint)}

@@ -57,7 +57,7 @@ func (s *restSession) myself(ctx context.Context, op string) (jiraUser, error) {
 		return user, err
 	}
 	if isAnonymous(resp) {
-		return user, &anonymousError{op: op}
+		return user, &anonymousError{op: op, config: s.cfg.Path()}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return user, fmt.Errorf("%s: Jira answered %s for /rest/api/2/myself: check jira_home", op, restErrorText(resp))
@@ -66,7 +66,7 @@ func (s *restSession) myself(ctx context.Context, op string) (jiraUser, error) {
 		return user, err
 	}
 	if user.Name == "" {
-		return user, &anonymousError{op: op}
+		return user, &anonymousError{op: op, config: s.cfg.Path()}
 	}
 	return user, nil
 }

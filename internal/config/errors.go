@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 )
 
 // ErrNotSet is wrapped by an *Error when a required key is missing or empty.
@@ -53,7 +54,7 @@ func notSetHint(path, key string) string {
 	case KeyRequestToken, KeyRequestTokenSecret:
 		return fmt.Sprintf("run '%s' and approve the URL it prints first", Command(path, "requestToken"))
 	case KeyAccessToken, KeySecret:
-		return fmt.Sprintf("run '%s', approve, then '%s' first", Command(path, "requestToken"), Command(path, "accessToken CODE"))
+		return fmt.Sprintf("run '%s' first (or step by step: '%s', approve, '%s')", Command(path, "login"), Command(path, "requestToken"), Command(path, "accessToken CODE"))
 	default:
 		return fmt.Sprintf("run '%s'", Command(path, "config set "+key+" VALUE"))
 	}
@@ -63,11 +64,33 @@ func notSetHint(path, key string) string {
 const defaultPath = "config.properties"
 
 // Command is the jira-oauth command line that runs args on the config at
-// path: with --config unless path is the default, so advice printed with
-// it can be pasted as is.
+// path: with --config unless path is the default (or empty), so advice
+// printed with it can be pasted as is. A path with spaces or other
+// characters a shell would split or expand is double-quoted (advice
+// quotes the whole command in single quotes).
 func Command(path, args string) string {
-	if filepath.Clean(path) == defaultPath {
+	if path == "" || filepath.Clean(path) == defaultPath {
 		return "jira-oauth " + args
 	}
-	return fmt.Sprintf("jira-oauth --config %s %s", path, args)
+	return fmt.Sprintf("jira-oauth --config %s %s", doubleQuote(path), args)
+}
+
+// doubleQuote returns path as one shell word: double-quoted when needed
+// (advice wraps whole commands in single quotes, see shellQuote),
+// with '"', '$' and '`' escaped. Backslashes are left alone (Windows
+// paths).
+func doubleQuote(path string) string {
+	if !strings.ContainsAny(path, " \t\n'\"$`!*?[]{}()<>|&;#~") {
+		return path
+	}
+	var sb strings.Builder
+	sb.WriteByte('"')
+	for _, r := range path {
+		if strings.ContainsRune("\"$`", r) {
+			sb.WriteByte('\\')
+		}
+		sb.WriteRune(r)
+	}
+	sb.WriteByte('"')
+	return sb.String()
 }

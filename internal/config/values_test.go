@@ -152,8 +152,10 @@ func TestErrorMessages(t *testing.T) {
 		err  *Error
 		want string
 	}{
-		{&Error{Path: "config.properties", Key: KeyAccessToken, Err: ErrNotSet}, "access_token is not set in config.properties: run 'jira-oauth requestToken', approve, then 'jira-oauth accessToken CODE' first"},
-		{&Error{Path: "c", Key: KeyAccessToken, Err: ErrNotSet}, "access_token is not set in c: run 'jira-oauth --config c requestToken', approve, then 'jira-oauth --config c accessToken CODE' first"},
+		{&Error{Path: "config.properties", Key: KeyAccessToken, Err: ErrNotSet}, "access_token is not set in config.properties: run 'jira-oauth login' first (or step by step: 'jira-oauth requestToken', approve, 'jira-oauth accessToken CODE')"},
+		{&Error{Path: "c", Key: KeyAccessToken, Err: ErrNotSet}, "access_token is not set in c: run 'jira-oauth --config c login' first (or step by step: 'jira-oauth --config c requestToken', approve, 'jira-oauth --config c accessToken CODE')"},
+		{&Error{Path: "my configs/jira.properties", Err: fs.ErrNotExist}, `config file my configs/jira.properties not found: run 'jira-oauth --config "my configs/jira.properties" keygen' to create it`},
+		{&Error{Path: "a$b`c\"d", Key: KeyCAFile, Err: ErrNotSet}, `ca_file is not set in a$b` + "`" + `c"d: run 'jira-oauth --config "a\$b\` + "`" + `c\"d" config set ca_file VALUE'`},
 		{&Error{Path: "./config.properties", Key: KeyCAFile, Err: ErrNotSet}, "ca_file is not set in ./config.properties: run 'jira-oauth config set ca_file VALUE'"},
 		{&Error{Path: "c", Key: KeyCAFile, Err: ErrNotSet}, "ca_file is not set in c: run 'jira-oauth --config c config set ca_file VALUE'"},
 		{&Error{Path: "config.properties", Err: fs.ErrNotExist}, "config file config.properties not found: run 'jira-oauth keygen' to create it"},

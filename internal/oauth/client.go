@@ -36,6 +36,9 @@ type Client struct {
 	// HTTP.Timeout bounds the whole call: attempts and waits together.
 	// Token exchanges are never retried.
 	Retry *RetryPolicy
+	// Command, if set, is the command line that runs args on the user's
+	// config; it goes into ProblemError.Command for the advice.
+	Command func(args string) string
 
 	maxBody int64 // 0: MaxResponseBody; tests lower it
 }
@@ -279,6 +282,7 @@ type roundTripped struct {
 	localTime time.Time
 	consumer  string
 	secrets   scrubber
+	command   func(string) string
 	// form is the body parsed as a form, for token endpoints and non-2xx
 	// answers (nil otherwise, or for JSON, XML and HTML); formErr is
 	// url.ParseQuery's error, if any.
@@ -341,6 +345,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 	rt := &roundTripped{
 		op: op, url: reqURL, base: base, resp: resp, body: body,
 		localTime: localTime, consumer: c.Signer.ConsumerKey, secrets: secrets,
+		command: c.Command,
 	}
 	rt.parseForm(tokenEndpoint)
 	return rt, nil
@@ -403,6 +408,7 @@ func (rt *roundTripped) problem() *ProblemError {
 		ConsumerKey:    rt.consumer,
 		ServerTime:     serverTime,
 		LocalTime:      rt.localTime,
+		Command:        rt.command,
 	}
 }
 

@@ -255,13 +255,13 @@ func TestProblemErrors(t *testing.T) {
 			header: []string{"oauth_problem", "timestamp_refused", "oauth_acceptable_timestamps", tsRange(clientNow.Add(-10 * time.Minute))},
 			want:   []string{"your clock is 10m0s ahead of Jira's"}},
 		{name: "token_rejected access token", op: OpAccessToken, status: 401,
-			body: "oauth_problem=token_rejected", want: []string{"run requestToken again"}},
+			body: "oauth_problem=token_rejected", want: []string{"the code may be mistyped; run 'jira-oauth accessToken CODE' again", "If it is right, the request token is unknown", "run 'jira-oauth login' (or step by step"}},
 		{name: "token_rejected request", op: OpRequest, status: 401,
-			header: []string{"oauth_problem", "token_rejected"}, want: []string{"run the dance again"}},
+			header: []string{"oauth_problem", "token_rejected"}, want: []string{"does not know the access token", "run 'jira-oauth login' (or step by step: 'jira-oauth requestToken', approve, 'jira-oauth accessToken CODE')"}},
 		{name: "token_expired access token", op: OpAccessToken, status: 401,
-			header: []string{"oauth_problem", "token_expired"}, want: []string{"request tokens live 10 minutes", "run requestToken again"}},
+			header: []string{"oauth_problem", "token_expired"}, want: []string{"request tokens live 10 minutes", "run 'jira-oauth login'", "approve within 10 minutes"}},
 		{name: "token_expired request", op: OpRequest, status: 401,
-			header: []string{"oauth_problem", "token_expired"}, want: []string{"access token expired: log in again"}},
+			header: []string{"oauth_problem", "token_expired"}, want: []string{"access token expired: run 'jira-oauth login'"}},
 		{name: "permission_unknown", op: OpAccessToken, status: 401,
 			header: []string{"oauth_problem", "permission_unknown"}, want: []string{"not approved yet: open the authorize URL"}},
 		{name: "permission_denied", op: OpAccessToken, status: 401,
@@ -573,6 +573,28 @@ func checkMessage(t *testing.T, msg string, want []string) {
 	for _, w := range want {
 		if !strings.Contains(msg, w) {
 			t.Errorf("error %q\nlacks %q", msg, w)
+		}
+	}
+}
+
+// TestProblemAdviceUsesCommand checks that every command the advice names
+// carries the user's --config, through ProblemError.Command.
+func TestProblemAdviceUsesCommand(t *testing.T) {
+	t.Parallel()
+	cmd := func(args string) string { return `jira-oauth --config "my jira.properties" ` + args }
+	for _, tt := range []struct{ op, problem string }{
+		{OpAccessToken, "token_rejected"}, {OpRequest, "token_rejected"}, {OpRenew, "token_rejected"},
+		{OpAccessToken, "token_expired"}, {OpRequest, "token_expired"}, {OpRequest, "token_revoked"},
+		{OpAccessToken, "permission_unknown"}, {OpAccessToken, "permission_denied"},
+		{OpRenew, "permission_denied"}, {OpRequest, "permission_denied"},
+	} {
+		e := &ProblemError{Op: tt.op, Problem: tt.problem, Command: cmd}
+		advice := e.Advice()
+		if !strings.Contains(advice, `'jira-oauth --config "my jira.properties" `) {
+			t.Errorf("%s %s: advice %q names no command with the config", tt.op, tt.problem, advice)
+		}
+		if strings.Contains(strings.ReplaceAll(advice, `jira-oauth --config "my jira.properties"`, ""), "jira-oauth") {
+			t.Errorf("%s %s: advice %q names a command without the config", tt.op, tt.problem, advice)
 		}
 	}
 }

@@ -45,6 +45,24 @@ type ProblemError struct {
 	ConsumerKey    string
 	ServerTime     time.Time // from the response's Date header; zero if absent
 	LocalTime      time.Time // our clock when the response arrived
+	// Command, if set, is the command line that runs args on the user's
+	// config (with the --config they gave), for the advice; nil means
+	// "jira-oauth " + args.
+	Command func(args string) string
+}
+
+// cmd is the command line the advice tells the user to run.
+func (e *ProblemError) cmd(args string) string {
+	if e.Command != nil {
+		return e.Command(args)
+	}
+	return "jira-oauth " + args
+}
+
+// startOver is the one remedy for a token that is gone: a new dance,
+// login first, the step-by-step commands as the alternative.
+func (e *ProblemError) startOver() string {
+	return fmt.Sprintf("run '%s' (or step by step: '%s', approve, '%s')", e.cmd("login"), e.cmd("requestToken"), e.cmd("accessToken CODE"))
 }
 
 // Error returns one line: the operation, the problem and what to do.
@@ -65,30 +83,33 @@ func (e *ProblemError) Advice() string {
 	case "token_rejected":
 		switch e.Op {
 		case OpAccessToken:
-			return "Jira does not know the request token (unknown, already used or revoked): run requestToken again"
+			// atlassian-oauth answers a wrong verifier with token_rejected
+			// and keeps the request token: a retry with the right code works.
+			return fmt.Sprintf("Jira did not accept the verification code with the saved request token: the code may be mistyped; run '%s' again with the code exactly as Jira showed it. If it is right, the request token is unknown, already used or revoked: %s",
+				e.cmd("accessToken CODE"), e.startOver())
 		case OpRequest:
-			return "Jira does not know the access token (unknown or revoked): run the dance again (requestToken, approve, accessToken)"
+			return "Jira does not know the access token (unknown or revoked): " + e.startOver()
 		case OpRenew:
-			return "Jira does not know the access token (already renewed, revoked or unknown): run the dance again (login)"
+			return "Jira does not know the access token (already renewed, revoked or unknown): " + e.startOver()
 		}
-		return "Jira does not know the token (unknown, already used or revoked): run the dance again (requestToken, approve, accessToken)"
+		return "Jira does not know the token (unknown, already used or revoked): " + e.startOver()
 	case "token_revoked":
-		return "the access token was revoked in Jira: run the dance again (requestToken, approve, accessToken)"
+		return "the access token was revoked in Jira: " + e.startOver()
 	case "token_expired":
 		if e.Op == OpAccessToken {
-			return "the request token expired (request tokens live 10 minutes): run requestToken again and approve within 10 minutes"
+			return "the request token expired (request tokens live 10 minutes): " + e.startOver() + ", and approve within 10 minutes"
 		}
-		return "the access token expired: log in again (run requestToken, approve, accessToken)"
+		return "the access token expired: " + e.startOver()
 	case "permission_unknown":
-		return "the request token is not approved yet: open the authorize URL, approve access, then run accessToken with the verifier"
+		return fmt.Sprintf("the request token is not approved yet: open the authorize URL that requestToken printed, approve access, then run '%s' with the code Jira shows", e.cmd("accessToken CODE"))
 	case "permission_denied":
 		if e.Op == OpRenew {
-			return "the session has ended (oauth_authorization_expires_in passed), so the token cannot be renewed: run the dance again (login)"
+			return "the session has ended (oauth_authorization_expires_in passed), so the token cannot be renewed: " + e.startOver()
 		}
 		if e.Op == OpRequest {
-			return "Jira refused the access token for this call (its user lost access, or the Application Link no longer allows it): run 'jira-oauth login' again, or ask a Jira admin to check the link"
+			return fmt.Sprintf("Jira refused the access token for this call (its user lost access, or the Application Link no longer allows it): run '%s' again, or ask a Jira admin to check the link", e.cmd("login"))
 		}
-		return "the user denied access on Jira's authorize page: run requestToken again and approve"
+		return "the user denied access on Jira's authorize page: " + e.startOver() + ", and press Allow"
 	case "nonce_used":
 		return "Jira has seen this nonce before (a replayed request): retry; if it repeats, check that nothing (a proxy, retry logic) replays requests"
 	case "parameter_absent":
