@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 
@@ -114,7 +113,11 @@ func commentText(ctx context.Context, a *app, opts *commentOptions) (string, err
 	var text string
 	switch {
 	case opts.File != "":
-		data, err := os.ReadFile(opts.File)
+		data, err := readFileLimited(opts.File, maxCommentBytes, "comment")
+		var tooLarge *fileTooLargeError
+		if errors.As(err, &tooLarge) {
+			return "", usageErrorf(fmt.Sprintf("--file %s is over 1 MiB: Jira refuses comments that long", opts.File))
+		}
 		if err != nil {
 			return "", usageErrorf(fmt.Sprintf("--file %s: cannot read it: %v", opts.File, errors.Unwrap(err)))
 		}

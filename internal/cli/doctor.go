@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -65,10 +64,11 @@ Exits 0 when every check passes, 1 otherwise.`,
 // maxClockSkew is how far Jira lets oauth_timestamp stray from its clock.
 const maxClockSkew = 5 * time.Minute
 
-// checklist prints checks as they finish and counts the failures.
+// checklist prints checks as they finish and counts them: every line
+// printed is a check, passed, failed or skipped.
 type checklist struct {
-	w              io.Writer
-	failed, passed int
+	w                       io.Writer
+	failed, passed, skipped int
 }
 
 func (c *checklist) pass(name, detail string) {
@@ -82,7 +82,17 @@ func (c *checklist) fail(name, detail string) {
 }
 
 func (c *checklist) skip(name, why string) {
+	c.skipped++
 	fmt.Fprintf(c.w, "- %-12sskipped: %s\n", name, termsafe.String(why))
+}
+
+// summary counts every check printed, the skipped ones too.
+func (c *checklist) summary() string {
+	skipped := ""
+	if c.skipped > 0 {
+		skipped = fmt.Sprintf(", %d skipped", c.skipped)
+	}
+	return fmt.Sprintf("doctor: %d of %d checks failed%s: fix the first ✗ above and run doctor again", c.failed, c.failed+c.passed+c.skipped, skipped)
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
@@ -96,7 +106,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		return err
 	}
 	if c.failed > 0 {
-		return fmt.Errorf("doctor: %d of %d checks failed: fix the first ✗ above and run doctor again", c.failed, c.failed+c.passed)
+		return errors.New(c.summary())
 	}
 	return nil
 }
@@ -182,8 +192,12 @@ func checkPrivateKey(a *app, cfg *config.File, c *checklist) bool {
 	}
 	fingerprint := keys.Fingerprint(&key.PublicKey)
 	pubPath := filepath.Join(filepath.Dir(cfg.Path()), publicKeyFile)
-	data, err := os.ReadFile(pubPath)
+	data, err := readFileLimited(pubPath, maxPublicKey, "public key")
+	var tooLarge *fileTooLargeError
 	switch {
+	case errors.As(err, &tooLarge):
+		c.fail("private key", tooLarge.Error())
+		return true
 	case errors.Is(err, fs.ErrNotExist):
 		c.pass("private key", fmt.Sprintf("RSA %d bits, public key fingerprint %s (no %s to compare)", key.N.BitLen(), fingerprint, pubPath))
 		return true

@@ -125,8 +125,11 @@ func clientCertificate(certFile, keyFile string) (tls.Certificate, error) {
 // readPEMFile reads a file named by flag; the key file's content never
 // appears in an error.
 func readPEMFile(flag, path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFileLimited(path, maxPEMFile, "PEM certificate or key")
+	var tooLarge *fileTooLargeError
 	switch {
+	case errors.As(err, &tooLarge):
+		return nil, usageErrorf(flag + " " + tooLarge.Error())
 	case errors.Is(err, os.ErrNotExist):
 		return nil, usageErrorf(fmt.Sprintf("%s %s: no such file: give the path of a PEM file", flag, path))
 	case err != nil:
@@ -310,8 +313,12 @@ func (e proxyEnv) useProxy(target *url.URL) bool {
 
 // certPool returns the system roots plus the certificates in the PEM file.
 func certPool(path string) (*x509.CertPool, error) {
-	pemData, err := os.ReadFile(path)
+	pemData, err := readFileLimited(path, maxPEMBundle, "PEM certificate bundle")
 	if err != nil {
+		var tooLarge *fileTooLargeError
+		if errors.As(err, &tooLarge) {
+			return nil, fmt.Errorf("CA bundle %w", err)
+		}
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("CA bundle %s not found: give the path of a PEM file with your Jira's CA certificates", path)
 		}

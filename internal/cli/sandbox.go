@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -84,7 +83,11 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	if consumerKey == "" {
 		return usageErrorf("no consumer key: pass --consumer-key or set consumer_key in " + a.configPath)
 	}
-	pemData, err := os.ReadFile(pubPath)
+	pemData, err := readFileLimited(pubPath, maxPublicKey, "public key")
+	var tooLarge *fileTooLargeError
+	if errors.As(err, &tooLarge) {
+		return usageErrorf("--public-key " + tooLarge.Error())
+	}
 	if err != nil {
 		return usageErrorf(fmt.Sprintf("cannot read the public key %s: run '%s' first or pass --public-key", pubPath, a.command("keygen")))
 	}
