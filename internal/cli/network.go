@@ -17,6 +17,7 @@ import (
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )
 
 // insecureWarning is printed on stderr by every invocation that uses
@@ -40,7 +41,7 @@ func (a *app) transport(cfg *config.File) (*http.Transport, error) {
 	t.Proxy = a.proxy()
 	t.OnProxyConnectResponse = func(_ context.Context, proxyURL *url.URL, _ *http.Request, resp *http.Response) error {
 		if resp.StatusCode != http.StatusOK {
-			return &oauth.ProxyRefusedError{Proxy: proxyURL.Redacted(), Status: resp.Status}
+			return &oauth.ProxyRefusedError{Proxy: proxyDisplay(proxyURL), Status: resp.Status}
 		}
 		return nil
 	}
@@ -176,7 +177,7 @@ func (a *app) proxy() func(*http.Request) (*url.URL, error) {
 	return func(r *http.Request) (*url.URL, error) {
 		u, err := env.proxyFor(r.URL)
 		if err == nil && u != nil && a.verbose {
-			fmt.Fprintf(a.secrets.writer(a.stderr()), "* through proxy %s\n", u.Redacted())
+			fmt.Fprintf(a.secrets.writer(a.stderr()), "* through proxy %s\n", proxyDisplay(u))
 		}
 		return u, err
 	}
@@ -226,30 +227,41 @@ func (e *proxySettingError) Advice() string {
 	return "fix or unset " + e.name
 }
 
-// parseProxy reads a proxy URL; "host:port" means http://host:port.
+// errProxyNotClean is a proxy setting that is not exactly
+// scheme://[user:password@]host[:port]. It never quotes the value: the
+// part that did not parse is most often the password.
+var errProxyNotClean = errors.New("is not a clean proxy URL (want http://host:port or http://user:password@host:port; " +
+	"write '#', '/', '?', '@' and spaces in the user or password as %23, %2F, %3F, %40 and %20)")
+
+// parseProxy reads a proxy URL; "host:port" means http://host:port. It
+// refuses anything but scheme://[userinfo@]host[:port][/]: an unescaped
+// '#', '/' or '?' in a password makes the rest of it a fragment, path or
+// query, and the proxy some other host (and, printed, the password shows).
 func parseProxy(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		if u2, err2 := url.Parse("http://" + raw); err2 == nil && u2.Host != "" {
-			u, err = u2, nil
-		}
+	s := raw
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
 	}
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("%q is not a proxy URL (want http://host:port)", redactProxy(raw))
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Hostname() == "" || u.Opaque != "" || (u.Path != "" && u.Path != "/") ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.ContainsAny(raw, " \t\r\n#?") {
+		return nil, errProxyNotClean
 	}
 	switch u.Scheme {
 	case "http", "https", "socks5", "socks5h":
 		return u, nil
 	}
-	return nil, fmt.Errorf("proxy scheme %q is not supported (want http, https or socks5)", u.Scheme)
+	return nil, fmt.Errorf("proxy scheme %q is not supported (want http, https or socks5)", termsafe.String(u.Scheme))
 }
 
-// redactProxy hides a password in a proxy setting that is not a URL.
-func redactProxy(raw string) string {
-	if i := strings.LastIndex(raw, "@"); i >= 0 {
-		return "[redacted]@" + raw[i+1:]
+// proxyDisplay shows a proxy URL for messages and -v: scheme and host
+// only, never the user or password.
+func proxyDisplay(u *url.URL) string {
+	s := (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
+	if u.User != nil {
+		s += " (with credentials)"
 	}
-	return raw
+	return s
 }
 
 // useProxy reports whether target should go through a proxy: not for

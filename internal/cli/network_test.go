@@ -186,6 +186,18 @@ func TestProxyFor(t *testing.T) {
 		{target: "https://10.1.2.3/x", httpsProxy: "http://proxy:3128", noProxy: "10.0.0.0/8", want: ""},
 		{target: "https://11.1.2.3/x", httpsProxy: "http://proxy:3128", noProxy: "10.0.0.0/8", want: "http://proxy:3128"},
 		{target: "https://10.1.2.3/x", httpsProxy: "http://proxy:3128", noProxy: "10.1.2.3", want: ""},
+		// Percent-encoded passwords are fine; unescaped '#', '/', '?' or a
+		// space make another URL (or none): refused, without the value.
+		{target: "https://jira.example.com/x", httpsProxy: "http://u:p%23%2F%3F%20w@proxy:3128", want: "http://u:p%23%2F%3F%20w@proxy:3128"},
+		{target: "https://jira.example.com/x", httpsProxy: "http://u:pa#ss@proxy:3128", wantErr: "HTTPS_PROXY: is not a clean proxy URL"},
+		{target: "https://jira.example.com/x", httpsProxy: "http://u:12#ss@proxy:3128", wantErr: "HTTPS_PROXY: is not a clean proxy URL"},
+		{target: "https://jira.example.com/x", httpsProxy: "http://u:123/ss@proxy:3128", wantErr: "HTTPS_PROXY: is not a clean proxy URL"},
+		{target: "https://jira.example.com/x", httpsProxy: "http://u:pa?ss@proxy:3128", wantErr: "HTTPS_PROXY: is not a clean proxy URL"},
+		{target: "https://jira.example.com/x", httpsProxy: "http://u:pa ss@proxy:3128", wantErr: "HTTPS_PROXY: is not a clean proxy URL"},
+		{target: "http://jira.example.com/x", httpProxy: "u:pa ss@proxy:3128", wantErr: "HTTP_PROXY: is not a clean proxy URL"},
+		{target: "https://jira.example.com/x", httpsProxy: "http://proxy:3128/", want: "http://proxy:3128/"},
+		{target: "https://jira.example.com/x", httpsProxy: "http://proxy:3128/path", wantErr: "is not a clean proxy URL"},
+		{target: "https://jira.example.com/x", httpsProxy: "http://:3128", wantErr: "is not a clean proxy URL"},
 	}
 	for _, tt := range tests {
 		target, _ := url.Parse(tt.target)
@@ -193,6 +205,9 @@ func TestProxyFor(t *testing.T) {
 		gotStr := ""
 		if got != nil {
 			gotStr = got.String()
+		}
+		if err != nil && strings.Contains(err.Error(), "ss@") {
+			t.Errorf("%s: error %q shows the proxy password", tt.target, err)
 		}
 		switch {
 		case tt.wantErr != "":
@@ -207,7 +222,7 @@ func TestProxyFor(t *testing.T) {
 
 // TestProxyFromEnv: the variables come from Env.Getenv (upper case first),
 // HTTP_PROXY is ignored under CGI, and --verbose names the proxy without
-// its password.
+// its user or password.
 func TestProxyFromEnv(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{"https_proxy": "http://lower:1", "HTTPS_PROXY": "http://ci:pa55word@upper:3128", "HTTP_PROXY": "http://plain:80", "REQUEST_METHOD": "GET"}
@@ -219,7 +234,7 @@ func TestProxyFromEnv(t *testing.T) {
 	if err != nil || got.String() != "http://ci:pa55word@upper:3128" {
 		t.Errorf("https: got %v, %v", got, err)
 	}
-	if stderr.String() != "* through proxy http://ci:xxxxx@upper:3128\n" {
+	if stderr.String() != "* through proxy http://upper:3128 (with credentials)\n" {
 		t.Errorf("trace %q", stderr.String())
 	}
 	req, _ = http.NewRequest("GET", "http://jira.example.com/x", nil)
