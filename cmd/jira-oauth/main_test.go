@@ -66,6 +66,8 @@ func TestScripts(t *testing.T) {
 			"advance":     cmdAdvance,
 			"age":         cmdAge,
 			"expand":      cmdExpand,
+			"hostile":     cmdHostile,
+			"noescapes":   cmdNoEscapes,
 			"waitsilent":  cmdWaitSilent,
 			"mode":        cmdMode,
 			"nosecrets":   cmdNoSecrets,

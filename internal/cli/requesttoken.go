@@ -113,6 +113,6 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	// encoding/json escapes C0 controls but not C1 controls or bidi
 	// overrides from Jira; termsafe's \uNNNN escapes keep it valid JSON.
-	_, err = io.WriteString(w, termsafe.Lines(string(data))+"\n")
+	_, err = io.WriteString(w, termsafe.JSON(string(data))+"\n")
 	return err
 }

@@ -69,6 +69,8 @@ type Provider struct {
 	// stripAuthorization: REST calls arrive without their Authorization
 	// header, as behind a proxy that drops it (see StripAuthorization).
 	stripAuthorization bool
+	// hostile: answers carry escape sequences (see Hostile).
+	hostile bool
 }
 
 type consumer struct {
@@ -173,6 +175,15 @@ func (p *Provider) target(r *http.Request) target {
 
 // ServeHTTP implements http.Handler.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p.isHostile() { // see Hostile, in hostile.go
+		p.serveHostile(w, r)
+		return
+	}
+	p.serve(w, r)
+}
+
+// serve answers r as Jira would.
+func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 	if p.throttled(w, r) { // Throttle, in throttle.go
 		return
 	}

@@ -85,6 +85,13 @@ func isInvalid(s string) bool {
 	return size <= 1
 }
 
+// JSON is Lines for text that encoding/json wrote: it already escapes C0
+// controls in strings, and the rest (DEL, C1 controls, bidi formatting)
+// come out as \u escapes, so the result is still valid JSON.
+func JSON(s string) string {
+	return Lines(strings.ReplaceAll(s, "\x7f", `\u007f`))
+}
+
 // Writer returns a writer that passes every write through Lines: use it
 // for streams of messages (a --verbose trace). Each write should hold
 // whole lines; a character split between writes is shown escaped.

@@ -2,6 +2,7 @@ package termsafe
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,25 @@ func TestLinesKeepsNewlinesAndTabs(t *testing.T) {
 	want := "line 1\tx\nline 2 \\x1b[2J\\x0d\n"
 	if got := Lines(in); got != want {
 		t.Errorf("Lines(%q) = %q; want %q", in, got, want)
+	}
+}
+
+func TestJSONStaysValid(t *testing.T) {
+	t.Parallel()
+	data, err := json.Marshal(map[string]string{"name": "a\x1b[2J\x7f\u009b\u202e\xffb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := JSON(string(data))
+	var back map[string]string
+	if err := json.Unmarshal([]byte(got), &back); err != nil {
+		t.Fatalf("JSON(%s) = %s: not JSON: %v", data, got, err)
+	}
+	if back["name"] != "a\x1b[2J\x7f\u009b\u202e\ufffdb" {
+		t.Errorf("round trip gave %q", back["name"])
+	}
+	if String(got) != got {
+		t.Errorf("JSON(%s) = %s still holds characters String would escape", data, got)
 	}
 }
 
