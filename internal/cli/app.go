@@ -130,7 +130,7 @@ func (a *app) oauthClient(cfg *config.File) (*oauth.Client, error) {
 func (a *app) httpClient(cfg *config.File) (*http.Client, error) {
 	if a.env.Transport != nil {
 		if a.insecure {
-			a.warnInsecure()
+			a.warnInsecure(cfg)
 		}
 		return &http.Client{Transport: a.env.Transport, Timeout: a.timeout}, nil
 	}

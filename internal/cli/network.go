@@ -76,14 +76,20 @@ func (a *app) tlsConfig(cfg *config.File) (*tls.Config, error) {
 		c.Certificates = []tls.Certificate{cert}
 	}
 	if a.insecure {
-		a.warnInsecure()
+		a.warnInsecure(cfg)
 		c.InsecureSkipVerify = true
 	}
 	return c, nil
 }
 
-// warnInsecure prints insecureWarning once per invocation.
-func (a *app) warnInsecure() {
+// warnInsecure prints insecureWarning once per invocation, unless
+// jira_home is plain http: there is no TLS to skip checking.
+func (a *app) warnInsecure(cfg *config.File) {
+	if cfg != nil {
+		if home, err := cfg.JiraHome(); err == nil && home.Scheme == "http" {
+			return
+		}
+	}
 	if !a.warnedInsecure {
 		a.warnedInsecure = true
 		fmt.Fprint(a.stderr(), insecureWarning)
