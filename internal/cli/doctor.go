@@ -86,13 +86,14 @@ func (c *checklist) skip(name, why string) {
 	fmt.Fprintf(c.w, "- %-12sskipped: %s\n", name, termsafe.String(why))
 }
 
-// summary counts every check printed, the skipped ones too.
-func (c *checklist) summary() string {
+// summary counts every check printed, the skipped ones too; doctor is
+// the command line that runs doctor again.
+func (c *checklist) summary(doctor string) string {
 	skipped := ""
 	if c.skipped > 0 {
 		skipped = fmt.Sprintf(", %d skipped", c.skipped)
 	}
-	return fmt.Sprintf("doctor: %d of %d checks failed%s: fix the first ✗ above and run doctor again", c.failed, c.failed+c.passed+c.skipped, skipped)
+	return fmt.Sprintf("doctor: %d of %d checks failed%s: fix the first ✗ above and run '%s' again", c.failed, c.failed+c.passed+c.skipped, skipped, doctor)
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
@@ -106,7 +107,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 		return err
 	}
 	if c.failed > 0 {
-		return errors.New(c.summary())
+		return errors.New(c.summary(a.command("doctor")))
 	}
 	return nil
 }

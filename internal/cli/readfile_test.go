@@ -48,9 +48,26 @@ func TestChecklistCountsEveryLine(t *testing.T) {
 	c.skip("c", "no b")
 	c.skip("d", "no b")
 	lines := strings.Count(out.String(), "\n")
-	want := "doctor: 1 of 4 checks failed, 2 skipped: fix the first ✗ above and run doctor again"
-	if got := c.summary(); got != want || lines != 4 {
+	want := "doctor: 1 of 4 checks failed, 2 skipped: fix the first ✗ above and run 'jira-oauth doctor' again"
+	if got := c.summary("jira-oauth doctor"); got != want || lines != 4 {
 		t.Errorf("summary %q after %d lines; want %q after 4", got, lines, want)
+	}
+}
+
+// TestChecklistEscapes: doctor's lines quote Jira (server info, certificate
+// names, errors): what a terminal would act on is shown escaped.
+func TestChecklistEscapes(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	c := &checklist{w: &out}
+	c.pass("TLS", "certificate trusted: issued to evil\x1b]0;title\x07 by CA\u202e")
+	c.fail("base URL", "Jira's base URL is http://x\x1b[2J")
+	c.skip("clock", "Jira sent \u009b31m")
+	want := "✓ TLS         certificate trusted: issued to evil\\x1b]0;title\\x07 by CA\\u202e\n" +
+		"✗ base URL    Jira's base URL is http://x\\x1b[2J\n" +
+		"- clock       skipped: Jira sent \\u009b31m\n"
+	if out.String() != want {
+		t.Errorf("got %q; want %q", out.String(), want)
 	}
 }
 

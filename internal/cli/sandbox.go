@@ -112,7 +112,12 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	server := &http.Server{Handler: provider, ReadHeaderTimeout: 10 * time.Second}
 
 	baseURL := "http://" + listener.Addr().String()
-	fmt.Fprintln(a.stdout(), baseURL)
+	// A script reads the URL from stdout: a sandbox nobody can find is
+	// of no use, so a failed write stops it (Main says why).
+	if _, err := fmt.Fprintln(a.stdout(), baseURL); err != nil {
+		listener.Close()
+		return err
+	}
 	fmt.Fprintf(logw, "jira-oauth sandbox: a LOCAL TEST provider, not Jira, at %s\n"+
 		"Application Link: consumer key %q, public key %s (%s); user %q%s.\n"+
 		"Point the client at it: %s\nCtrl-C stops it.\n",

@@ -92,7 +92,7 @@ func (c *Client) AuthorizeURL(requestToken string) string {
 // only kept out of traces and errors.
 func (c *Client) AccessToken(ctx context.Context, requestToken, requestSecret, verifier string) (Credentials, error) {
 	if requestToken == "" {
-		return Credentials{}, errors.New("access token: no request token: run requestToken first")
+		return Credentials{}, fmt.Errorf("access token: no request token: %s", c.startOver())
 	}
 	if verifier == "" {
 		return Credentials{}, errors.New("access token: no verifier: approve the request token in Jira and pass the verifier it shows")
@@ -126,7 +126,7 @@ func credentials(v url.Values) Credentials {
 // GetBody) holding the same bytes.
 func (c *Client) Do(ctx context.Context, req *http.Request, accessToken string) (*Response, error) {
 	if accessToken == "" {
-		return nil, errors.New("request: no access token: run requestToken and accessToken first")
+		return nil, fmt.Errorf("request: no access token: %s", c.startOver())
 	}
 	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
 		if err := c.makeReplayable(req); err != nil {

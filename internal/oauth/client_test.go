@@ -103,7 +103,7 @@ func TestAccessTokenNeedsTokenAndVerifier(t *testing.T) {
 	t.Parallel()
 	calls := 0
 	c, _ := fakeJira(t, func(w http.ResponseWriter, r *http.Request, in inbound) { calls++ })
-	if _, err := c.AccessToken(context.Background(), "", "s", "v"); err == nil || !strings.Contains(err.Error(), "run requestToken first") {
+	if _, err := c.AccessToken(context.Background(), "", "s", "v"); err == nil || !strings.Contains(err.Error(), "no request token: run 'jira-oauth login' (or step by step") {
 		t.Errorf("no request token: got %v", err)
 	}
 	if _, err := c.AccessToken(context.Background(), "rt", "s", ""); err == nil || !strings.Contains(err.Error(), "verifier") {

@@ -61,8 +61,21 @@ func (e *ProblemError) cmd(args string) string {
 
 // startOver is the one remedy for a token that is gone: a new dance,
 // login first, the step-by-step commands as the alternative.
-func (e *ProblemError) startOver() string {
-	return fmt.Sprintf("run '%s' (or step by step: '%s', approve, '%s')", e.cmd("login"), e.cmd("requestToken"), e.cmd("accessToken CODE"))
+func (e *ProblemError) startOver() string { return startOver(e.cmd) }
+
+// startOver says how to get a new access token, with cmd's command lines.
+func startOver(cmd func(args string) string) string {
+	return fmt.Sprintf("run '%s' (or step by step: '%s', approve, '%s')", cmd("login"), cmd("requestToken"), cmd("accessToken CODE"))
+}
+
+// startOver is ProblemError.startOver for errors the client finds itself.
+func (c *Client) startOver() string {
+	return startOver(func(args string) string {
+		if c.Command != nil {
+			return c.Command(args)
+		}
+		return "jira-oauth " + args
+	})
 }
 
 // Error returns one line: the operation, the problem and what to do.
@@ -116,7 +129,7 @@ func (e *ProblemError) Advice() string {
 		return fmt.Sprintf("Jira says the request lacks %s: a proxy may strip the Authorization header", e.paramList("oauth_parameters_absent", "some OAuth parameters"))
 	case "parameter_rejected":
 		if e.Op == OpRenew && e.Details.Get("oauth_parameters_rejected") == "oauth_session_handle" {
-			return "Jira rejected the session handle (it belongs to another token): run the dance again (login)"
+			return "Jira rejected the session handle (it belongs to another token): " + e.startOver()
 		}
 		return fmt.Sprintf("Jira rejected %s: a proxy may rewrite the request", e.paramList("oauth_parameters_rejected", "some parameters"))
 	case "signature_method_rejected":

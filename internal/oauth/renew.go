@@ -2,7 +2,7 @@ package oauth
 
 import (
 	"context"
-	"errors"
+	"fmt"
 )
 
 // OpRenew names a session renewal in errors.
@@ -15,10 +15,10 @@ const OpRenew = "renew"
 // Like every token exchange it is never retried.
 func (c *Client) Renew(ctx context.Context, accessToken, accessSecret, sessionHandle string) (Credentials, error) {
 	if accessToken == "" {
-		return Credentials{}, errors.New("renew: no access token: run the dance first (requestToken, approve, accessToken)")
+		return Credentials{}, fmt.Errorf("renew: no access token: %s", c.startOver())
 	}
 	if sessionHandle == "" {
-		return Credentials{}, errors.New("renew: no session handle: Jira did not send oauth_session_handle with this token; run the dance again")
+		return Credentials{}, fmt.Errorf("renew: no session handle: Jira did not send oauth_session_handle with this token; %s", c.startOver())
 	}
 	extra := map[string]string{"oauth_token": accessToken, "oauth_session_handle": sessionHandle}
 	v, err := c.exchange(ctx, OpRenew, accessTokenPath, extra, scrubber{accessSecret})
