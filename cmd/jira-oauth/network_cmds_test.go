@@ -95,6 +95,13 @@ func setupNetwork(env *testscript.Env) (*jiratest.Provider, error) {
 		ClientCAs:    ca.pool(),
 	})
 	env.Setenv("JIRA_MTLS", mtls.URL)
+	// $JIRA_TLS_HOSTILE: a certificate from the same CA whose name holds
+	// escape sequences (doctor prints certificate names).
+	hostileCert, err := ca.issue("jira\x1b]0;hostile title\x07\x1b[2J\u202eesrever", false)
+	if err != nil {
+		return nil, err
+	}
+	env.Setenv("JIRA_TLS_HOSTILE", startTLS(&tls.Config{Certificates: []tls.Certificate{hostileCert.pair}}).URL)
 
 	proxy, err := startProxy(env, work("proxy.log"))
 	if err != nil {
