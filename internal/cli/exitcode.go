@@ -51,7 +51,7 @@ func exitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &usage):
 		return ExitUsage
-	case errors.As(err, &problem), errors.As(err, &anon), errors.As(err, &denied), errors.Is(err, errLoginDenied):
+	case errors.As(err, &problem), errors.As(err, &anon), errors.As(err, &denied):
 		return ExitOAuth
 	case errors.As(err, &network):
 		return ExitNetwork

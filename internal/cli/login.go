@@ -64,9 +64,6 @@ A denied approval, Ctrl-C, or no approval before the request token expires
 	return cmd
 }
 
-// errLoginDenied is the user pressing Deny; it exits like an OAuth refusal.
-var errLoginDenied = errors.New("login: access was denied on Jira's authorize page; nothing was saved: run login again and press Allow")
-
 func runLogin(ctx context.Context, opts *loginOptions) error {
 	a := opts.app
 	cfg, err := a.loadConfig()
@@ -120,7 +117,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	}
 	switch {
 	case errors.Is(err, loopback.ErrDenied) || verifier == deniedVerifier:
-		return errLoginDenied
+		return &deniedError{fmt.Sprintf("login: access was denied on Jira's authorize page; nothing was saved: run '%s' again and press Allow", a.command("login"))}
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded):
