@@ -9,7 +9,6 @@
 package termsafe
 
 import (
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -63,19 +62,28 @@ func escape(s string, keepLines bool) string {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&sb, `\x%02x`, s[i])
+			writeHex(&sb, `\x`, uint32(s[i]), 2)
 		case keepLines && (r == '\n' || r == '\t'):
 			sb.WriteRune(r)
 		case r < 0x80 && unsafe(r):
-			fmt.Fprintf(&sb, `\x%02x`, r)
+			writeHex(&sb, `\x`, uint32(r), 2)
 		case unsafe(r):
-			fmt.Fprintf(&sb, `\u%04x`, r)
+			writeHex(&sb, `\u`, uint32(r), 4)
 		default:
 			sb.WriteString(s[i : i+size])
 		}
 		i += size
 	}
 	return sb.String()
+}
+
+// writeHex writes prefix and the lowest digits hex digits of v.
+func writeHex(sb *strings.Builder, prefix string, v uint32, digits int) {
+	const hex = "0123456789abcdef"
+	sb.WriteString(prefix)
+	for shift := 4 * (digits - 1); shift >= 0; shift -= 4 {
+		sb.WriteByte(hex[v>>shift&0xf])
+	}
 }
 
 // isInvalid reports whether s starts with a byte that is not UTF-8 (as
