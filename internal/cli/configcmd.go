@@ -20,7 +20,7 @@ parsing the file.`,
 		Args: exactArgs(0, "a subcommand: get, set or list"),
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newCmdConfigGet(a), newCmdConfigSet(a), newCmdConfigList(a))
+	cmd.AddCommand(newCmdConfigGet(a), newCmdConfigSet(a), newCmdConfigList(a), newCmdConfigRestore(a))
 	return cmd
 }
 

@@ -69,6 +69,8 @@ type Provider struct {
 	// stripAuthorization: REST calls arrive without their Authorization
 	// header, as behind a proxy that drops it (see StripAuthorization).
 	stripAuthorization bool
+	// tokenCalls and hugeTokens: see TokenCalls and HugeTokenAnswers.
+	tokenCalls, hugeTokens int
 }
 
 type consumer struct {
@@ -196,6 +198,9 @@ func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	t := p.target(r)
 	req := &request{r: r, body: body, t: t}
+	if p.countTokenCall(rw, t.route) {
+		return
+	}
 
 	switch {
 	case t.route == "/plugins/servlet/oauth/request-token":
