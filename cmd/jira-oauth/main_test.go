@@ -56,6 +56,9 @@ func TestScripts(t *testing.T) {
 			if cond == "requirejava" {
 				return os.Getenv("JIRA_OAUTH_REQUIRE_JAVA") != "", nil
 			}
+			if cond == "unshare" { // safety_cmds_test.go
+				return canUnshare(), nil
+			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -72,6 +75,8 @@ func TestScripts(t *testing.T) {
 			"oob-login":   cmdOOBLogin,
 			"stripauth":   cmdStripAuth,
 			"throttle":    cmdThrottle,
+			"tokencalls":  cmdTokenCalls,
+			"hugetokens":  cmdHugeTokens,
 			"waitissued":  cmdWaitIssued,
 		},
 	})
