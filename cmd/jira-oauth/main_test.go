@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"jira-oauth":  func() { os.Exit(run()) },
 		"fakebrowser": func() { os.Exit(fakeBrowser()) },
+		"editbrowser": func() { os.Exit(editBrowser()) },
 	})
 }
 
@@ -77,6 +78,7 @@ func TestScripts(t *testing.T) {
 			"throttle":    cmdThrottle,
 			"tokencalls":  cmdTokenCalls,
 			"hugetokens":  cmdHugeTokens,
+			"keypair":     cmdKeyPair,
 			"waitissued":  cmdWaitIssued,
 		},
 	})

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/keys"
 )
 
 // canUnshare reports whether this machine lets an unprivileged process
@@ -39,4 +44,43 @@ func cmdHugeTokens(ts *testscript.TestScript, neg bool, args []string) {
 	n, err := strconv.Atoi(args[0])
 	ts.Check(err)
 	provider(ts).HugeTokenAnswers(n)
+}
+
+// keypair CONFIG PEM fails unless the private key in CONFIG and the public
+// key in PEM are a pair.
+func cmdKeyPair(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: keypair CONFIG PUBLIC_KEY_PEM")
+	}
+	cfg, err := config.LoadForRepair(ts.MkAbs(args[0]))
+	ts.Check(err)
+	key, err := cfg.PrivateKey()
+	ts.Check(err)
+	pub, err := keys.ParsePublic([]byte(ts.ReadFile(args[1])))
+	ts.Check(err)
+	if match := pub.Equal(&key.PublicKey); match == neg {
+		ts.Fatalf("%s and %s: pair %v; want %v", args[0], args[1], match, !neg)
+	}
+}
+
+// editBrowser is a $BROWSER that, before it approves as fakebrowser does,
+// sets jira_home in the config ($JIRA_OAUTH_CONFIG or config.properties)
+// to $NEW_JIRA_HOME: the user editing the config while login waits.
+func editBrowser() int {
+	path := os.Getenv("JIRA_OAUTH_CONFIG")
+	if path == "" {
+		path = "config.properties"
+	}
+	err := config.Update(path, func(f *config.File) error {
+		f.Set(config.KeyJiraHome, os.Getenv("NEW_JIRA_HOME"))
+		return nil
+	})
+	if err == nil && len(os.Args) == 2 {
+		err = browse(os.Args[1], "")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "editbrowser:", err)
+		return 1
+	}
+	return 0
 }

@@ -57,9 +57,14 @@ func newCmdConfigSet(a *app) *cobra.Command {
 			if key == "" {
 				return usageErrorf("the key is empty")
 			}
-			if _, err := a.loadConfig(); err != nil {
+			// LoadForRepair: config set must work on a config too large for
+			// the other commands, so the user can repair it.
+			cfg, err := config.LoadForRepair(a.configPath)
+			if err != nil {
 				return err
 			}
+			a.rememberSecrets(cfg)
+			a.warnPerm(cfg)
 			if slices.Contains(config.SecretKeys, key) {
 				a.secrets.add(value)
 			}

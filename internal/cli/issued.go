@@ -230,3 +230,8 @@ func (a *app) saveLogin(ctx context.Context, cfg *config.File, creds oauth.Crede
 	}
 	return nil
 }
+
+// checkRequestToken is checkIssued for a request token answer.
+func checkRequestToken(op string, tmp oauth.TemporaryCredentials) error {
+	return checkIssued(op, []issuedValue{{"oauth_token", tmp.Token}, {"oauth_token_secret", tmp.Secret}}, nil)
+}

@@ -76,7 +76,7 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 	alreadySet := func(f *config.File) error {
 		if f.Get(config.KeyPrivateKey) != "" && !opts.Force {
 			return &config.Error{Path: f.Path(), Key: config.KeyPrivateKey,
-				Err: fmt.Errorf("is already set; keep it, or run '%s' to replace it (then update the Application Link)", config.Command(f.Path(), "keygen --force"))}
+				Err: fmt.Errorf("is already set; keep it, or run '%s' to replace it (then register the new public key in Jira's Application Link)", config.Command(f.Path(), "keygen --force"))}
 		}
 		return nil
 	}

@@ -99,6 +99,9 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	a.secrets.add(tmp.Secret)
+	if err := checkRequestToken("login", tmp); err != nil {
+		return err
+	}
 	if receiver != nil {
 		receiver.Expect(tmp.Token)
 	}

@@ -73,7 +73,7 @@ func runRequestToken(cmd *cobra.Command, opts *requestTokenOptions) error {
 		return err
 	}
 	a.secrets.add(tmp.Secret)
-	if err := checkIssued("request token", []issuedValue{{"oauth_token", tmp.Token}, {"oauth_token_secret", tmp.Secret}}, nil); err != nil {
+	if err := checkRequestToken("request token", tmp); err != nil {
 		return err
 	}
 	err = a.saveIssued(cmd.Context(), "request token", settings{
