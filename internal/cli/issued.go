@@ -171,7 +171,13 @@ func writeRecovery(configPath string, values settings, now time.Time) (string, e
 	}
 	dirs = append(dirs, os.TempDir())
 	var errs []error
-	for _, dir := range dirs {
+	for i, dir := range dirs {
+		if i > 0 { // the config's own folder exists; the others may not
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
 		path, err := writeNew(dir, name, data)
 		if err == nil {
 			return path, nil
@@ -184,9 +190,6 @@ func writeRecovery(configPath string, values settings, now time.Time) (string, e
 // writeNew creates dir/name (or dir/name-N when it exists), mode 0600, and
 // writes and syncs data; a file it could not finish is removed.
 func writeNew(dir, name string, data []byte) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
 	for i := 0; ; i++ {
 		path := filepath.Join(dir, name)
 		if i > 0 {
