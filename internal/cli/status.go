@@ -201,7 +201,7 @@ func damage(cfg *config.File) error {
 	if !cfg.Oversized() && !tooLong {
 		return nil
 	}
-	fix := fmt.Sprintf("run '%s' and then login", config.Command(cfg.Path(), "config set "+big+" ''"))
+	fix := fmt.Sprintf("run '%s' and then login", config.Command(cfg.Path(), "config set "+big+" \"\""))
 	if big == config.KeyPrivateKey {
 		fix = fmt.Sprintf("run '%s'", config.Command(cfg.Path(), "keygen --force"))
 	}
