@@ -143,7 +143,7 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 		// it readable by others (before it is written, not after).
 		if f.PermWarning() != "" {
 			if err := os.Chmod(f.Path(), 0o600); err != nil {
-				return fmt.Errorf("%s is readable by group/others (mode %04o) and making it 0600 failed (%w): nothing was saved; run 'chmod 600 %s' first", f.Path(), f.Perm(), err, f.Path())
+				return fmt.Errorf("%s is open to group/others (mode %04o) and making it 0600 failed (%w): nothing was saved; run 'chmod 600 %s' first", f.Path(), f.Perm(), err, f.Path())
 			}
 			tightened = f.Perm()
 		}
@@ -157,7 +157,11 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 		return wrapOp("keygen", err)
 	}
 	if tightened != 0 {
-		fmt.Fprintf(a.stderr(), "jira-oauth: %s was readable by group/others (mode %04o) and now holds a private key: made it 0600\n", cfg.Path(), tightened)
+		what := "readable"
+		if tightened&0o044 == 0 {
+			what = "writable"
+		}
+		fmt.Fprintf(a.stderr(), "jira-oauth: %s was %s by group/others (mode %04o) and now holds a private key: made it 0600\n", cfg.Path(), what, tightened)
 	}
 	if _, err := a.stdout().Write(publicPEM); err != nil {
 		return fmt.Errorf("keygen: the key pair is saved (private_key in %s, public key in %s), but printing the public key failed: %w", cfg.Path(), pubPath, err)
