@@ -58,7 +58,7 @@ func TestScripts(t *testing.T) {
 				return os.Getenv("JIRA_OAUTH_REQUIRE_JAVA") != "", nil
 			}
 			if cond == "unshare" { // safety_cmds_test.go
-				return canUnshare(), nil
+				return unshareCondition()
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

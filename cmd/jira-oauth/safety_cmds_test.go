@@ -84,3 +84,17 @@ func editBrowser() int {
 	}
 	return 0
 }
+
+// unshareCondition is [unshare]: whether the scripts that need a real
+// read-only file system, bind mount or full disk can run. With
+// JIRA_OAUTH_REQUIRE_UNSHARE set (CI), a machine that cannot is an error,
+// not a skip.
+func unshareCondition() (bool, error) {
+	if canUnshare() {
+		return true, nil
+	}
+	if os.Getenv("JIRA_OAUTH_REQUIRE_UNSHARE") != "" {
+		return false, fmt.Errorf("JIRA_OAUTH_REQUIRE_UNSHARE is set, but 'unshare -rm' with a mount fails here")
+	}
+	return false, nil
+}
