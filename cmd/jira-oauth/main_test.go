@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"jira-oauth":  func() { os.Exit(run()) },
 		"fakebrowser": func() { os.Exit(fakeBrowser()) },
+		"editbrowser": func() { os.Exit(editBrowser()) },
 	})
 }
 
@@ -56,6 +57,9 @@ func TestScripts(t *testing.T) {
 			if cond == "requirejava" {
 				return os.Getenv("JIRA_OAUTH_REQUIRE_JAVA") != "", nil
 			}
+			if cond == "unshare" { // safety_cmds_test.go
+				return unshareCondition()
+			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -74,6 +78,9 @@ func TestScripts(t *testing.T) {
 			"oob-login":   cmdOOBLogin,
 			"stripauth":   cmdStripAuth,
 			"throttle":    cmdThrottle,
+			"tokencalls":  cmdTokenCalls,
+			"hugetokens":  cmdHugeTokens,
+			"keypair":     cmdKeyPair,
 			"waitissued":  cmdWaitIssued,
 		},
 	})

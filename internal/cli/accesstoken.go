@@ -66,14 +66,23 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := a.checkSave(cmd.Context(), "access token"); err != nil {
+		return err
+	}
 	issued := a.now()
 	creds, err := client.AccessToken(cmd.Context(), requestToken, cfg.Get(config.KeyRequestTokenSecret), opts.Verifier)
 	if err != nil {
 		return err
 	}
 	a.secrets.add(creds.Secret)
-	err = a.update(cmd.Context(), false, func(f *config.File) error {
-		saveAccessToken(f, creds, issued)
+	if err := checkCredentials("access token", creds); err != nil {
+		return err
+	}
+	jiraHome := cfg.Get(config.KeyJiraHome)
+	err = a.saveIssued(cmd.Context(), "access token", accessTokenSettings(creds, issued, jiraHome), func(f *config.File) error {
+		if err := sameJiraHome("access token", jiraHome, f); err != nil {
+			return err
+		}
 		// A request token is single-use: once exchanged it only misleads.
 		// A different one was saved meanwhile by another requestToken:
 		// that dance is still going on, so keep it.
@@ -85,7 +94,7 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("access token: %w", err)
+		return wrapOp("access token", err)
 	}
 	expiry := "no expiry given by Jira"
 	if creds.ExpiresIn > 0 {
@@ -95,21 +104,44 @@ func runAccessToken(cmd *cobra.Command, opts *accessTokenOptions) error {
 	return nil
 }
 
-// saveAccessToken records a new access token and when it and its session
-// expire; keys Jira did not send are removed rather than left stale.
-func saveAccessToken(cfg *config.File, creds oauth.Credentials, issued time.Time) {
-	cfg.Set(config.KeyAccessToken, creds.Token)
-	cfg.Set(config.KeySecret, creds.Secret)
-	cfg.Set(config.KeyAccessTokenIssuedAt, formatTime(issued))
-	setOrDelete(cfg, config.KeyAccessTokenExpiresAt, creds.ExpiresIn > 0, func() string { return formatTime(issued.Add(creds.ExpiresIn)) })
-	setOrDelete(cfg, config.KeySessionHandle, creds.SessionHandle != "", func() string { return creds.SessionHandle })
-	setOrDelete(cfg, config.KeySessionExpiresAt, creds.AuthorizationExpiresIn > 0, func() string { return formatTime(issued.Add(creds.AuthorizationExpiresIn)) })
+// accessTokenSettings records a new access token, when it and its session
+// expire, and the jira_home it came from; keys Jira did not send are
+// removed rather than left stale.
+func accessTokenSettings(creds oauth.Credentials, issued time.Time, jiraHome string) settings {
+	s := settings{
+		{config.KeyAccessToken, creds.Token},
+		{config.KeySecret, creds.Secret},
+		{config.KeyAccessTokenIssuedAt, formatTime(issued)},
+		{config.KeyAccessTokenExpiresAt, ""},
+		{config.KeySessionHandle, creds.SessionHandle},
+		{config.KeySessionExpiresAt, ""},
+		{config.KeyAccessTokenJiraHome, strings.TrimSpace(jiraHome)},
+	}
+	if creds.ExpiresIn > 0 {
+		s[3].value = formatTime(issued.Add(creds.ExpiresIn))
+	}
+	if creds.AuthorizationExpiresIn > 0 {
+		s[5].value = formatTime(issued.Add(creds.AuthorizationExpiresIn))
+	}
+	return s
 }
 
-func setOrDelete(cfg *config.File, key string, set bool, value func() string) {
-	if set {
-		cfg.Set(key, value())
-	} else {
-		cfg.Delete(key)
+// sameJiraHome refuses to save a token that came from jira_home from in a
+// config whose jira_home changed meanwhile (f is read afresh under the
+// lock): the token belongs to the other server.
+func sameJiraHome(op, from string, f *config.File) error {
+	now := f.Get(config.KeyJiraHome)
+	if strings.TrimSpace(now) == strings.TrimSpace(from) {
+		return nil
 	}
+	return &config.Error{Path: f.Path(), Key: config.KeyJiraHome,
+		Err: fmt.Errorf("changed from %s to %s while %s ran, so the token from the old server was not saved: run '%s' again", strings.TrimSpace(from), strings.TrimSpace(now), op, config.Command(f.Path(), "login"))}
+}
+
+// wrapOp prefixes err with op unless it already names it.
+func wrapOp(op string, err error) error {
+	if strings.HasPrefix(err.Error(), op+": ") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
 }

@@ -34,6 +34,8 @@ type app struct {
 
 	secrets    scrubber
 	warnedPerm bool // the config's permission warning was printed
+	// warnedInPlace: the config was rewritten in place, and we said so.
+	warnedInPlace bool
 }
 
 // loadConfig reads the config file named by --config. Every command but
@@ -74,7 +76,8 @@ func (a *app) update(ctx context.Context, create bool, change func(*config.File)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return config.UpdateContext(ctx, a.configPath, func(f *config.File) error {
+	var saved *config.File
+	err := config.UpdateContext(ctx, a.configPath, func(f *config.File) error {
 		if !f.Exists() && !create {
 			_, err := config.Load(a.configPath)
 			if err == nil {
@@ -83,8 +86,22 @@ func (a *app) update(ctx context.Context, create bool, change func(*config.File)
 			return err
 		}
 		a.rememberSecrets(f)
+		saved = f
 		return change(f)
 	})
+	if err == nil && saved != nil {
+		a.warnNotAtomic(saved)
+	}
+	return err
+}
+
+// warnNotAtomic says, once per invocation, that f was saved by rewriting
+// it in place (a single-file bind mount), which a crash can damage.
+func (a *app) warnNotAtomic(f *config.File) {
+	if why := f.NotAtomic(); why != nil && !a.warnedInPlace {
+		a.warnedInPlace = true
+		fmt.Fprintf(a.stderr(), "jira-oauth: warning: %s was rewritten in place, not replaced atomically (%v: a single-file bind mount?); a crash while saving could damage it\n", f.Path(), why)
+	}
 }
 
 // oauthClient builds the signing client for the link described by cfg.

@@ -38,7 +38,7 @@ func benchLink(b *testing.B) (configPath string) {
 	}
 
 	run("keygen", "--consumer-key", "bench", "--jira-home", srv.URL)
-	pemData, err := os.ReadFile(filepath.Join(filepath.Dir(configPath), publicKeyFile))
+	pemData, err := os.ReadFile(publicKeyPath(configPath))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -337,29 +337,76 @@ func TestInterrupted(t *testing.T) {
 	}
 }
 
-// TestKeygenPublicKeyWriteFails: when jira_publickey.pem cannot be
-// written, the private key is saved and the public key is still printed,
-// so the pair is never lost.
+// TestKeygenPublicKeyWriteFails: when the public key file cannot be
+// written, keygen saves nothing, so the pair on disk never mismatches.
 func TestKeygenPublicKeyWriteFails(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, publicKeyFile), 0o700); err != nil {
+	configPath := filepath.Join(dir, "config.properties")
+	if err := os.Mkdir(publicKeyPath(configPath), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	configPath := filepath.Join(dir, "config.properties")
+	orig := "consumer_key=ck\n"
+	if err := os.WriteFile(configPath, []byte(orig), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	stdout, stderr, code := runArgs(t, []string{"--config", configPath, "keygen"}, Env{})
 	if code != ExitFailure {
 		t.Errorf("exit code %d; want %d", code, ExitFailure)
 	}
-	if !strings.HasPrefix(stdout, "-----BEGIN PUBLIC KEY-----\n") {
-		t.Errorf("stdout = %q; want the public key PEM", stdout)
+	if stdout != "" {
+		t.Errorf("stdout = %q; want nothing", stdout)
 	}
-	if !strings.Contains(stderr, "the private key is saved in "+configPath) || !strings.Contains(stderr, "copy the public key printed above") || strings.Count(stderr, "\n") != 1 {
-		t.Errorf("stderr = %q; want one line saying the key is saved and to copy the public key", stderr)
+	if !strings.Contains(stderr, "keygen: writing the public key to "+publicKeyPath(configPath)+" failed") || !strings.Contains(stderr, "nothing was saved") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("stderr = %q; want one line saying nothing was saved", stderr)
 	}
-	data, err := os.ReadFile(configPath)
-	if err != nil || !strings.Contains(string(data), "private_key=MII") {
-		t.Errorf("config after the failure: %q, %v; want the private key saved", data, err)
+	if data, _ := os.ReadFile(configPath); string(data) != orig {
+		t.Errorf("config after the failure: %q; want it unchanged", data)
+	}
+}
+
+// TestKeygenConfigSaveFailsRestoresPublicKey: a config save that fails
+// after the public key file was written puts the old public key back.
+func TestKeygenConfigSaveFailsRestoresPublicKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	configPath := filepath.Join(dir, "prod.properties")
+	pubPath := filepath.Join(dir, "prod_publickey.pem")
+	if publicKeyPath(configPath) != pubPath {
+		t.Fatalf("publicKeyPath(%s) = %s; want %s", configPath, publicKeyPath(configPath), pubPath)
+	}
+	// A config that is a folder cannot be saved once the check passed:
+	// the rename fails after the public key was written.
+	if err := os.WriteFile(pubPath, []byte("old public key\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(configPath, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(configPath, "x"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runArgs(t, []string{"--config", configPath, "keygen"}, Env{})
+	if code == ExitOK {
+		t.Fatalf("keygen succeeded; stderr %q", stderr)
+	}
+	if data, _ := os.ReadFile(pubPath); string(data) != "old public key\n" {
+		t.Errorf("public key file after the failure: %q; want the old one back", data)
+	}
+}
+
+func TestPublicKeyPath(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"config.properties":            "jira_publickey.pem",
+		"a/config.properties":          filepath.Join("a", "jira_publickey.pem"),
+		"prod.properties":              "prod_publickey.pem",
+		"/etc/jira/staging.properties": filepath.Join("/etc/jira", "staging_publickey.pem"),
+		"jira.conf":                    "jira.conf_publickey.pem",
+	} {
+		if got := publicKeyPath(in); got != want {
+			t.Errorf("publicKeyPath(%q) = %q; want %q", in, got, want)
+		}
 	}
 }
 

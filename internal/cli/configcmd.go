@@ -20,7 +20,7 @@ parsing the file.`,
 		Args: exactArgs(0, "a subcommand: get, set or list"),
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newCmdConfigGet(a), newCmdConfigSet(a), newCmdConfigList(a))
+	cmd.AddCommand(newCmdConfigGet(a), newCmdConfigSet(a), newCmdConfigList(a), newCmdConfigRestore(a))
 	return cmd
 }
 
@@ -57,9 +57,14 @@ func newCmdConfigSet(a *app) *cobra.Command {
 			if key == "" {
 				return usageErrorf("the key is empty")
 			}
-			if _, err := a.loadConfig(); err != nil {
+			// LoadForRepair: config set must work on a config too large for
+			// the other commands, so the user can repair it.
+			cfg, err := config.LoadForRepair(a.configPath)
+			if err != nil {
 				return err
 			}
+			a.rememberSecrets(cfg)
+			a.warnPerm(cfg)
 			if slices.Contains(config.SecretKeys, key) {
 				a.secrets.add(value)
 			}

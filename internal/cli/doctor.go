@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -42,7 +41,8 @@ an earlier one failed. The checks:
   base URL    jira_home equals Jira's own base URL: the top cause of
               signature_invalid, since the signature covers the URL
   clock       the clock is within 5 minutes of Jira's (its Date header)
-  private key parses, and matches jira_publickey.pem beside the config
+  private key parses, and matches its public key file beside the config
+              (jira_publickey.pem, or NAME_publickey.pem for NAME.properties)
   consumer    Jira knows consumer_key and accepts the signature (a signed
               request-token call; the unused token expires in 10 minutes)
   access      the access token works (GET /rest/api/2/myself, not anonymous)
@@ -192,7 +192,7 @@ func checkPrivateKey(a *app, cfg *config.File, c *checklist) bool {
 		return false
 	}
 	fingerprint := keys.Fingerprint(&key.PublicKey)
-	pubPath := filepath.Join(filepath.Dir(cfg.Path()), publicKeyFile)
+	pubPath := publicKeyPath(cfg.Path())
 	data, err := readFileLimited(pubPath, maxPublicKey, "public key")
 	var tooLarge *fileTooLargeError
 	switch {
@@ -212,7 +212,7 @@ func checkPrivateKey(a *app, cfg *config.File, c *checklist) bool {
 		return true
 	}
 	if !pub.Equal(&key.PublicKey) {
-		c.fail("private key", fmt.Sprintf("private_key does not match %s (fingerprint %s, the key's is %s): paste the public key of private_key into the Application Link, or run '%s' and register its new public key there",
+		c.fail("private key", fmt.Sprintf("private_key does not match %s (fingerprint %s, the key's is %s): if whoami works, that file is stale: remove it; otherwise register the public key of private_key in the Application Link, or run '%s' and register the new public key in Jira",
 			pubPath, keys.Fingerprint(pub), fingerprint, a.command("keygen --force")))
 		return true
 	}

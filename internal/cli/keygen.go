@@ -7,16 +7,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
 	"github.com/jira-oauth/jira-oauth/internal/keys"
 )
-
-// publicKeyFile is written beside the config: the key an admin pastes
-// into the incoming Application Link.
-const publicKeyFile = "jira_publickey.pem"
 
 type keygenOptions struct {
 	app *app
@@ -34,9 +31,12 @@ func newCmdKeygen(a *app, runF func(*keygenOptions) error) *cobra.Command {
 		Short: "Make the RSA key pair for the Application Link",
 		Long: `Make an RSA key pair. The private key goes into the config as private_key
 (one line of base64 PKCS#8, as Atlassian's client reads it); the config is
-created if it is missing. The public key is printed on stdout and written to
-jira_publickey.pem beside the config: paste it into Jira's incoming
-Application Link. An existing key is only replaced with --force.`,
+created if it is missing, and made readable only by you if others could read
+it. The public key is written beside the config (jira_publickey.pem for
+config.properties, NAME_publickey.pem for NAME.properties) and printed on
+stdout: paste it into Jira's incoming Application Link. An existing key is
+only replaced with --force, and the new public key must then be registered
+in Jira in place of the old one.`,
 		Example: `  jira-oauth keygen --consumer-key my-ci-bot --jira-home https://jira.example.com
   jira-oauth keygen --bits 4096 --force`,
 		Args: exactArgs(0, "no arguments"),
@@ -61,7 +61,9 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 	default:
 		return usageErrorf(fmt.Sprintf("--bits %d is not supported: use 2048, 3072 or 4096", opts.Bits))
 	}
-	cfg, err := config.Load(a.configPath)
+	// LoadForRepair: keygen --force must work on a config too large for
+	// the other commands, so the user can start again.
+	cfg, err := config.LoadForRepair(a.configPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		cfg, err = config.New(a.configPath), nil
 	}
@@ -69,15 +71,12 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 		return err
 	}
 	a.rememberSecrets(cfg)
-	if cfg.Exists() {
-		a.warnPerm(cfg)
-	}
 	// Check the values before the slow key generation; they are set (and
 	// private_key checked again) under the lock below.
 	alreadySet := func(f *config.File) error {
 		if f.Get(config.KeyPrivateKey) != "" && !opts.Force {
 			return &config.Error{Path: f.Path(), Key: config.KeyPrivateKey,
-				Err: fmt.Errorf("is already set; keep it, or run '%s' to replace it (then update the Application Link)", config.Command(f.Path(), "keygen --force"))}
+				Err: fmt.Errorf("is already set; keep it, or run '%s' to replace it (then register the new public key in Jira's Application Link)", config.Command(f.Path(), "keygen --force"))}
 		}
 		return nil
 	}
@@ -90,6 +89,12 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 		if _, err := probe.JiraHome(); err != nil {
 			return usageErrorf("--jira-home: " + err.Error())
 		}
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.Path()), 0o700); err != nil {
+		return fmt.Errorf("keygen: %w", err)
+	}
+	if err := config.CheckSave(ctx, a.configPath); err != nil {
+		return fmt.Errorf("keygen: %w", err)
 	}
 
 	key, err := keys.Generate(opts.Bits)
@@ -106,16 +111,27 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 		return err
 	}
 
-	// Save the private key first, then show the public key, then write
-	// it beside the config: whatever fails, the user never holds a public
-	// key whose private key was not saved, nor loses the public key.
-	if err := os.MkdirAll(filepath.Dir(cfg.Path()), 0o700); err != nil {
-		return fmt.Errorf("keygen: %w", err)
-	}
+	// Under the config's lock, write the public key file first, then the
+	// private key: a failed save puts the old public key back, so the pair
+	// on disk always matches (a kill in between leaves the new public key
+	// with the old private key, which keygen --force then replaces).
+	pubPath := publicKeyPath(cfg.Path())
+	var (
+		oldPub    []byte
+		oldPubErr error
+		wrotePub  bool
+		tightened fs.FileMode // the mode the config had when keygen made it 0600
+	)
 	err = a.update(ctx, true, func(f *config.File) error {
 		if err := alreadySet(f); err != nil {
 			return err
 		}
+		config.RemoveStaleTemps(pubPath)
+		oldPub, oldPubErr = os.ReadFile(pubPath)
+		if err := config.WriteFileAtomic(pubPath, publicPEM, 0o644); err != nil {
+			return fmt.Errorf("writing the public key to %s failed (%w); nothing was saved", pubPath, err)
+		}
+		wrotePub = true
 		if opts.ConsumerKey != "" {
 			f.Set(config.KeyConsumerKey, opts.ConsumerKey)
 		}
@@ -123,18 +139,32 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 			f.Set(config.KeyJiraHome, opts.JiraHome)
 		}
 		f.Set(config.KeyPrivateKey, encoded)
+		// The file now holds a private key: like ssh-keygen, never leave
+		// it readable by others (before it is written, not after).
+		if f.PermWarning() != "" {
+			if err := os.Chmod(f.Path(), 0o600); err != nil {
+				return fmt.Errorf("%s is open to group/others (mode %04o) and making it 0600 failed (%w): nothing was saved; run 'chmod 600 %s' first", f.Path(), f.Perm(), err, f.Path())
+			}
+			tightened = f.Perm()
+		}
 		cfg = f
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("keygen: %w", err)
+		if wrotePub {
+			restorePublicKey(pubPath, oldPub, oldPubErr)
+		}
+		return wrapOp("keygen", err)
+	}
+	if tightened != 0 {
+		what := "readable"
+		if tightened&0o044 == 0 {
+			what = "writable"
+		}
+		fmt.Fprintf(a.stderr(), "jira-oauth: %s was %s by group/others (mode %04o) and now holds a private key: made it 0600\n", cfg.Path(), what, tightened)
 	}
 	if _, err := a.stdout().Write(publicPEM); err != nil {
-		return err
-	}
-	pubPath := filepath.Join(filepath.Dir(cfg.Path()), publicKeyFile)
-	if err := config.WriteFileAtomic(pubPath, publicPEM, 0o644); err != nil {
-		return fmt.Errorf("keygen: the private key is saved in %s, but writing %s failed (%w): copy the public key printed above", cfg.Path(), pubPath, err)
+		return fmt.Errorf("keygen: the key pair is saved (private_key in %s, public key in %s), but printing the public key failed: %w", cfg.Path(), pubPath, err)
 	}
 	consumerKey := cfg.Get(config.KeyConsumerKey)
 	if consumerKey == "" {
@@ -146,4 +176,28 @@ Next: in Jira, Administration > Applications > Application links, create an inco
 link with consumer key %s and paste the public key above; then run '%s'.
 `, opts.Bits, cfg.Path(), pubPath, keys.Fingerprint(&key.PublicKey), consumerKey, config.Command(cfg.Path(), "requestToken"))
 	return nil
+}
+
+// publicKeyPath is where keygen writes the public key of the config at
+// configPath, beside it: jira_publickey.pem for config.properties (the
+// name Atlassian's guide uses), NAME_publickey.pem for NAME.properties,
+// so that two configs in one folder never share (and overwrite) one file.
+func publicKeyPath(configPath string) string {
+	base := filepath.Base(configPath)
+	name := "jira_publickey.pem"
+	if base != defaultConfigPath {
+		name = strings.TrimSuffix(base, ".properties") + "_publickey.pem"
+	}
+	return filepath.Join(filepath.Dir(configPath), name)
+}
+
+// restorePublicKey puts back the public key file keygen replaced before
+// its config save failed (or removes the one it created), so that the
+// pair on disk still matches.
+func restorePublicKey(path string, old []byte, readErr error) {
+	if readErr != nil {
+		_ = os.Remove(path)
+		return
+	}
+	_ = config.WriteFileAtomic(path, old, 0o644)
 }

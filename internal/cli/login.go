@@ -74,6 +74,9 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := a.checkSave(ctx, "login"); err != nil {
+		return err
+	}
 
 	callback := "oob"
 	var receiver *loopback.Receiver
@@ -93,6 +96,9 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	a.secrets.add(tmp.Secret)
+	if err := checkRequestToken("login", tmp); err != nil {
+		return err
+	}
 	if receiver != nil {
 		receiver.Expect(tmp.Token)
 	}
@@ -133,12 +139,8 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		return err
 	}
 	a.secrets.add(creds.Secret)
-	err = a.update(ctx, false, func(f *config.File) error {
-		saveAccessToken(f, creds, issued)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("login: %w", err)
+	if err := a.saveLogin(ctx, cfg, creds, issued); err != nil {
+		return err
 	}
 	fmt.Fprintf(a.stderr(), "Logged in: access token saved in %s (%s). Try: %s\n", cfg.Path(), expiryText(creds, issued), config.Command(cfg.Path(), "whoami"))
 	return nil

@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
 
 type renewOptions struct {
@@ -41,6 +43,69 @@ func runRenew(ctx context.Context, opts *renewOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := renewable(cfg); err != nil {
+		return err
+	}
+	if _, err := a.oauthClient(cfg); err != nil {
+		return err
+	}
+	// Read, renew and save under one lock: a second renew waits and then
+	// renews the token this one saved, instead of the one Jira just
+	// retired. The lock is taken only once the config is known to be
+	// usable, and the save is proven possible before Jira is asked.
+	var (
+		creds     oauth.Credentials
+		issued    time.Time
+		values    settings
+		exchanged bool
+	)
+	err = a.update(ctx, false, func(f *config.File) error {
+		if err := f.CheckSave(); err != nil {
+			return notAskedErr("renew", err)
+		}
+		if err := renewable(f); err != nil {
+			return err
+		}
+		client, err := a.oauthClient(f)
+		if err != nil {
+			return err
+		}
+		issued = a.now()
+		creds, err = client.Renew(ctx, token(f, config.KeyAccessToken), f.Get(config.KeySecret), token(f, config.KeySessionHandle))
+		if err != nil {
+			return err
+		}
+		a.secrets.add(creds.Secret)
+		if creds.SessionHandle == "" {
+			// Jira keeps the session; an answer without the handle does not end it.
+			creds.SessionHandle = token(f, config.KeySessionHandle)
+		}
+		if err := checkCredentials("renew", creds); err != nil {
+			return fmt.Errorf("%w; if Jira did renew the token, the old one no longer works: run '%s'", err, config.Command(f.Path(), "login"))
+		}
+		// The token comes from the server the old one came from.
+		home := f.Get(config.KeyAccessTokenJiraHome)
+		if home == "" {
+			home = f.Get(config.KeyJiraHome)
+		}
+		values = accessTokenSettings(creds, issued, home)
+		values.apply(f)
+		exchanged = true
+		return nil
+	})
+	if err != nil && exchanged {
+		return a.recoverIssued("renew", values, err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stderr(), "Access token renewed and saved in %s (%s).\n", cfg.Path(), expiryText(creds, issued))
+	return nil
+}
+
+// renewable checks that cfg holds what renew needs: an access token and
+// its session handle.
+func renewable(cfg *config.File) error {
 	if token(cfg, config.KeyAccessToken) == "" {
 		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
 	}
@@ -48,27 +113,5 @@ func runRenew(ctx context.Context, opts *renewOptions) error {
 		return &config.Error{Path: cfg.Path(), Key: config.KeySessionHandle,
 			Err: fmt.Errorf("is not set, so the access token cannot be renewed (Jira sent no oauth_session_handle with it): run '%s'", config.Command(cfg.Path(), "login"))}
 	}
-	client, err := a.oauthClient(cfg)
-	if err != nil {
-		return err
-	}
-	issued := a.now()
-	creds, err := client.Renew(ctx, token(cfg, config.KeyAccessToken), cfg.Get(config.KeySecret), token(cfg, config.KeySessionHandle))
-	if err != nil {
-		return err
-	}
-	a.secrets.add(creds.Secret)
-	if creds.SessionHandle == "" {
-		// Jira keeps the session; an answer without the handle does not end it.
-		creds.SessionHandle = token(cfg, config.KeySessionHandle)
-	}
-	err = a.update(ctx, false, func(f *config.File) error {
-		saveAccessToken(f, creds, issued)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("renew: Jira renewed the token but it could not be saved, and the old one no longer works (%w): run login", err)
-	}
-	fmt.Fprintf(a.stderr(), "Access token renewed and saved in %s (%s).\n", cfg.Path(), expiryText(creds, issued))
 	return nil
 }

@@ -65,20 +65,25 @@ func runRequestToken(cmd *cobra.Command, opts *requestTokenOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := a.checkSave(cmd.Context(), "request token"); err != nil {
+		return err
+	}
 	issued := a.now()
 	tmp, err := client.RequestToken(cmd.Context(), opts.Callback)
 	if err != nil {
 		return err
 	}
 	a.secrets.add(tmp.Secret)
-	err = a.update(cmd.Context(), false, func(f *config.File) error {
-		f.Set(config.KeyRequestToken, tmp.Token)
-		f.Set(config.KeyRequestTokenSecret, tmp.Secret)
-		f.Set(config.KeyRequestTokenIssuedAt, formatTime(issued))
-		return nil
-	})
+	if err := checkRequestToken("request token", tmp); err != nil {
+		return err
+	}
+	err = a.saveIssued(cmd.Context(), "request token", settings{
+		{config.KeyRequestToken, tmp.Token},
+		{config.KeyRequestTokenSecret, tmp.Secret},
+		{config.KeyRequestTokenIssuedAt, formatTime(issued)},
+	}, nil)
 	if err != nil {
-		return fmt.Errorf("request token: %w", err)
+		return wrapOp("request token", err)
 	}
 
 	authorizeURL := client.AuthorizeURL(tmp.Token)

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -38,7 +37,7 @@ scripts without a Jira. It is NOT Jira and listens on loopback only.
 
 It registers one incoming Application Link: the consumer key (--consumer-key,
 else consumer_key from the config) with the public key (--public-key, else
-jira_publickey.pem beside the config). It prints its URL on stdout, then logs
+the public key file keygen wrote beside the config). It prints its URL on stdout, then logs
 each request on stderr until Ctrl-C.`,
 		Example: `  jira-oauth sandbox --auto-approve
   jira-oauth sandbox --addr 127.0.0.1:8080 --consumer-key demo --public-key jira_publickey.pem`,
@@ -52,7 +51,7 @@ each request on stderr until Ctrl-C.`,
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
 	cmd.Flags().StringVar(&opts.ConsumerKey, "consumer-key", "", "consumer key of the Application Link (default: consumer_key in the config)")
-	cmd.Flags().StringVar(&opts.PublicKey, "public-key", "", "PEM public key of the Application Link (default: jira_publickey.pem beside the config)")
+	cmd.Flags().StringVar(&opts.PublicKey, "public-key", "", "PEM public key of the Application Link (default: the public key file keygen wrote beside the config)")
 	cmd.Flags().BoolVar(&opts.AutoApprove, "auto-approve", false, "approve every request token as soon as its authorize URL is opened")
 	cmd.Flags().StringVar(&opts.User, "user", "admin", "the Jira user who approves and whom /rest/api/2/myself returns")
 	return cmd
@@ -77,7 +76,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 			consumerKey = cfg.Get(config.KeyConsumerKey)
 		}
 		if pubPath == "" {
-			pubPath = filepath.Join(filepath.Dir(a.configPath), publicKeyFile)
+			pubPath = publicKeyPath(a.configPath)
 		}
 	}
 	if consumerKey == "" {

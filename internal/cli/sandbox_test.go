@@ -123,7 +123,7 @@ func TestSandboxErrors(t *testing.T) {
 		{[]string{"sandbox", "--addr", "192.0.2.1:80"}, "is not a loopback address"},
 		{[]string{"sandbox", "--addr", "nonsense"}, `--addr "nonsense" is not host:port`},
 		{[]string{"--config", filepath.Join(dir, "none.properties"), "sandbox"}, "no consumer key: pass --consumer-key"},
-		{[]string{"--config", filepath.Join(dir, "none.properties"), "sandbox", "--consumer-key", "k"}, "cannot read the public key " + filepath.Join(dir, "jira_publickey.pem")},
+		{[]string{"--config", filepath.Join(dir, "none.properties"), "sandbox", "--consumer-key", "k"}, "cannot read the public key " + filepath.Join(dir, "none_publickey.pem")},
 		{[]string{"sandbox", "--consumer-key", "k", "--public-key", pub}, "--public-key " + pub + ": "},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -57,6 +59,10 @@ type tokenStatus struct {
 	// SessionExpiresAt is when renew stops working (access token only).
 	SessionExpiresAt string `json:"session_expires_at,omitempty"`
 	Renewable        bool   `json:"renewable,omitempty"`
+	// JiraHome is the jira_home the access token came from, when saved;
+	// JiraHomeChanged: jira_home is another server now.
+	JiraHome        string `json:"jira_home,omitempty"`
+	JiraHomeChanged bool   `json:"jira_home_changed,omitempty"`
 }
 
 // keyStatus describes private_key without revealing it.
@@ -68,23 +74,30 @@ type keyStatus struct {
 }
 
 type statusReport struct {
-	Config       string            `json:"config"`
-	Mode         string            `json:"mode"`
-	JiraHome     string            `json:"jira_home"`
-	ConsumerKey  string            `json:"consumer_key"`
-	PrivateKey   keyStatus         `json:"private_key"`
-	RequestToken tokenStatus       `json:"request_token"`
-	AccessToken  tokenStatus       `json:"access_token"`
-	Usable       bool              `json:"usable"`
-	Secrets      map[string]string `json:"secrets,omitempty"`
+	Config       string      `json:"config"`
+	Mode         string      `json:"mode"`
+	JiraHome     string      `json:"jira_home"`
+	ConsumerKey  string      `json:"consumer_key"`
+	PrivateKey   keyStatus   `json:"private_key"`
+	RequestToken tokenStatus `json:"request_token"`
+	AccessToken  tokenStatus `json:"access_token"`
+	Usable       bool        `json:"usable"`
+	// Problem says why the config is damaged (too large, a token value
+	// no Jira sends), and how to repair it.
+	Problem string            `json:"problem,omitempty"`
+	Secrets map[string]string `json:"secrets,omitempty"`
 }
 
 func runStatus(_ context.Context, opts *statusOptions) error {
 	a := opts.app
-	cfg, err := a.loadConfig()
+	// LoadForRepair: status must work on a config too large for the other
+	// commands, to say what is wrong with it.
+	cfg, err := config.LoadForRepair(a.configPath)
 	if err != nil {
 		return err
 	}
+	a.rememberSecrets(cfg)
+	a.warnPerm(cfg)
 	now := a.now()
 	r := statusReport{
 		Config:      cfg.Path(),
@@ -119,13 +132,19 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 		if t, err := time.Parse(time.RFC3339, r.AccessToken.ExpiresAt); err == nil {
 			r.AccessToken.Expired = now.After(t)
 		}
+		r.AccessToken.JiraHome = strings.TrimSpace(cfg.Get(config.KeyAccessTokenJiraHome))
+		r.AccessToken.JiraHomeChanged = r.AccessToken.JiraHome != "" && r.AccessToken.JiraHome != strings.TrimSpace(r.JiraHome)
 		r.AccessToken.Renewable = token(cfg, config.KeySessionHandle) != ""
 		if t, err := time.Parse(time.RFC3339, r.AccessToken.SessionExpiresAt); err == nil && now.After(t) {
 			r.AccessToken.Renewable = false
 		}
 	}
 	keyOK := r.PrivateKey.Present && r.PrivateKey.Problem == ""
-	r.Usable = r.AccessToken.Present && !r.AccessToken.Expired && keyOK
+	problem := damage(cfg)
+	if problem != nil {
+		r.Problem = problem.Error()
+	}
+	r.Usable = r.AccessToken.Present && !r.AccessToken.Expired && keyOK && !r.AccessToken.JiraHomeChanged && problem == nil
 	if opts.ShowSecrets {
 		r.Secrets = map[string]string{}
 		for _, key := range config.SecretKeys {
@@ -143,6 +162,8 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 		printStatus(a, r)
 	}
 	switch {
+	case problem != nil:
+		return problem
 	case !r.AccessToken.Present:
 		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
 	case !keyOK:
@@ -158,8 +179,40 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 		}
 		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken,
 			Err: fmt.Errorf("expired on %s: %s", r.AccessToken.ExpiresAt, hint)}
+	case r.AccessToken.JiraHomeChanged:
+		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken,
+			Err: fmt.Errorf("was issued by %s, but jira_home is now %s: run '%s' for a token of the new server, or set jira_home back", r.AccessToken.JiraHome, strings.TrimSpace(r.JiraHome), config.Command(cfg.Path(), "login"))}
 	}
 	return nil
+}
+
+// damage says what makes cfg unusable for the other commands, and how to
+// repair it: a file larger than config.MaxSize, or a token value longer
+// than any Jira sends (both left by older versions that saved whatever
+// Jira's answer held). It names the largest value.
+func damage(cfg *config.File) error {
+	big, size := "", 0
+	for _, key := range cfg.Keys() {
+		if n := len(cfg.Get(key)); n > size {
+			big, size = key, n
+		}
+	}
+	tooLong := size > maxTokenLen && slices.Contains(restorable, big)
+	if !cfg.Oversized() && !tooLong {
+		return nil
+	}
+	fix := fmt.Sprintf("run '%s' and then login", config.Command(cfg.Path(), "config set "+big+" \"\""))
+	if big == config.KeyPrivateKey {
+		fix = fmt.Sprintf("run '%s'", config.Command(cfg.Path(), "keygen --force"))
+	}
+	what := fmt.Sprintf("%s holds %d bytes (%s)", big, size, jiraTokenNB)
+	if !slices.Contains(restorable, big) {
+		what = fmt.Sprintf("its largest value, %s, holds %d bytes", big, size)
+	}
+	if cfg.Oversized() {
+		return &config.Error{Path: cfg.Path(), Err: fmt.Errorf("is larger than the %d bytes the other commands read: %s: %s", config.MaxSize, what, fix)}
+	}
+	return &config.Error{Path: cfg.Path(), Key: big, Err: fmt.Errorf("holds %d bytes, more than the %d a token may have (%s): %s", size, maxTokenLen, jiraTokenNB, fix)}
 }
 
 func printStatus(a *app, r statusReport) {
@@ -195,7 +248,13 @@ func printStatus(a *app, r statusReport) {
 			access += "; renewable"
 		}
 	}
+	if r.AccessToken.JiraHomeChanged {
+		access += "; jira_home changed since the token was saved (it is from " + r.AccessToken.JiraHome + ")"
+	}
 	fmt.Fprintf(w, "access token:  %s\n", access)
+	if r.Problem != "" {
+		fmt.Fprintf(w, "problem:       %s\n", r.Problem)
+	}
 	for _, key := range config.SecretKeys {
 		if v, ok := r.Secrets[key]; ok {
 			fmt.Fprintf(w, "%s=%s\n", key, v)

@@ -11,7 +11,11 @@
 // Properties.load(InputStream) and load(Reader) read the same values.
 //
 // Save is atomic (temp file in the same directory, fsync, rename, fsync of
-// the directory): a crash leaves the old file or the new one. A new file is
+// the directory): a crash leaves the old file or the new one. Where a rename
+// is impossible (a single-file bind mount, EBUSY or EXDEV) or the folder
+// takes no temporary file, an existing file is rewritten in place instead
+// and File.NotAtomic says so (see inplace.go). CheckSave proves, before a
+// token exchange, that a save can work. A new file is
 // created readable only by its owner (0600): it holds a private key and
 // token secrets. An existing file keeps its mode, and PermWarning says when
 // other users can read it.

@@ -18,9 +18,11 @@ type File struct {
 
 	exists bool        // Load read it from disk
 	mode   fs.FileMode // its permission bits then
+	size   int64       // its size then
 	locked bool        // Update holds the lock and is running fn
 
-	hooks saveHooks // tests set them to fail or stop a save
+	hooks   saveHooks // tests set them to fail or stop a save
+	inPlace error     // why the last save rewrote the file in place; nil: it was atomic
 }
 
 // entry is one logical line: a comment, a blank line or a key/value line

@@ -15,6 +15,9 @@ const (
 	KeySessionHandle        = "session_handle"
 	KeySessionExpiresAt     = "session_expires_at"
 	KeyCAFile               = "ca_file"
+	// KeyAccessTokenJiraHome is the jira_home the access token came from,
+	// so that status can tell when jira_home changed since.
+	KeyAccessTokenJiraHome = "access_token_jira_home"
 )
 
 // SecretKeys are the keys whose values are never printed unless the user

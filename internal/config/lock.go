@@ -127,3 +127,8 @@ func removeStaleTemps(target string) {
 		}
 	}
 }
+
+// RemoveStaleTemps removes the temporary files that a killed
+// WriteFileAtomic of path left behind ("." + name + "-" + digits). Call it
+// with the config's lock held, around writes that take that lock.
+func RemoveStaleTemps(path string) { removeStaleTemps(resolve(path)) }

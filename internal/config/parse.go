@@ -21,9 +21,11 @@ var utf8BOM = "\xEF\xBB\xBF"
 // ISO-8859-1 (what Java's Properties.load(InputStream) uses). Like Java, it
 // refuses malformed \uXXXX escapes; it also refuses binary data and files
 // larger than MaxSize.
-func Parse(path string, data []byte) (*File, error) {
+func Parse(path string, data []byte) (*File, error) { return parse(path, data, MaxSize) }
+
+func parse(path string, data []byte, limit int64) (*File, error) {
 	fail := func(err error) (*File, error) { return nil, &Error{Path: path, Err: err} }
-	if len(data) > MaxSize {
+	if int64(len(data)) > limit {
 		return fail(tooBig(int64(len(data))))
 	}
 	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) {

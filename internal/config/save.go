@@ -13,7 +13,24 @@ import (
 
 // Load reads and parses the config file at path. A missing file gives an
 // *Error wrapping fs.ErrNotExist that tells the user to run keygen.
-func Load(path string) (*File, error) {
+func Load(path string) (*File, error) { return load(path, MaxSize) }
+
+// LoadForRepair is Load for the commands that must work on a config that is
+// too large for Load, so that the user can repair it: status, config set
+// and keygen (Update reads with it too). It accepts files up to
+// MaxRepairSize; Oversized then reports the file as too large.
+func LoadForRepair(path string) (*File, error) { return load(path, MaxRepairSize) }
+
+// MaxRepairSize is the largest config LoadForRepair and Update read: as
+// large as the largest answer an older jira-oauth could have saved from
+// Jira (64 MiB), so that no config it wrote is beyond repair.
+const MaxRepairSize = 64 << 20
+
+// Oversized reports whether the file is larger than MaxSize, so that every
+// command but status, config set and keygen refuses it.
+func (f *File) Oversized() bool { return f.size > MaxSize }
+
+func load(path string, limit int64) (*File, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
@@ -21,7 +38,7 @@ func Load(path string) (*File, error) {
 	if fi.IsDir() {
 		return nil, &Error{Path: path, Err: errors.New("is a directory, not a config.properties file: give the path of the file itself with --config")}
 	}
-	if fi.Size() > MaxSize {
+	if fi.Size() > limit {
 		return nil, &Error{Path: path, Err: tooBig(fi.Size())}
 	}
 	r, err := os.Open(path)
@@ -29,15 +46,15 @@ func Load(path string) (*File, error) {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
-	f, err := Parse(path, data)
+	f, err := parse(path, data, limit)
 	if err != nil {
 		return nil, err
 	}
-	f.exists, f.mode = true, fi.Mode().Perm()
+	f.exists, f.mode, f.size = true, fi.Mode().Perm(), int64(len(data))
 	return f, nil
 }
 
@@ -177,9 +194,11 @@ func (f *File) save(target string) error {
 	if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
 		perm = fi.Mode().Perm()
 	}
-	if err := writeAtomic(target, f.Bytes(), perm, &f.hooks); err != nil {
+	inPlace, err := writeAtomic(target, f.Bytes(), perm, &f.hooks)
+	if err != nil {
 		return &Error{Path: f.path, Err: err}
 	}
+	f.inPlace = inPlace
 	return nil
 }
 
@@ -187,14 +206,16 @@ func (f *File) save(target string) error {
 // temporary file in the same folder, synced and renamed over path, so a
 // reader sees the old file or the new one, never a part. It takes no lock.
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	return writeAtomic(path, data, perm, &saveHooks{})
+	_, err := writeAtomic(path, data, perm, &saveHooks{})
+	return err
 }
 
 // saveHooks let tests fail or stop a save at each of its steps. The zero
 // value does the real thing.
 type saveHooks struct {
 	// fault is called before each step of writeAtomic with its name
-	// ("create", "chmod", "write", "sync", "close", "rename", "syncdir");
+	// ("create", "chmod", "write", "sync", "close", "rename", "syncdir",
+	// and "inplace" before the in-place rewrite of rewriteInPlace);
 	// an error fails that step as the OS would.
 	fault func(step string) error
 	// write writes the new content to the temporary file; nil means
@@ -211,29 +232,36 @@ func (h *saveHooks) at(step string) error {
 	return h.fault(step)
 }
 
-func writeAtomic(path string, data []byte, perm fs.FileMode, h *saveHooks) (err error) {
+// writeAtomic writes data to path through a temporary file renamed over
+// it. When that is impossible but path itself can be written, it rewrites
+// path in place instead (see rewriteInPlace) and returns why as inPlace.
+func writeAtomic(path string, data []byte, perm fs.FileMode, h *saveHooks) (inPlace error, err error) {
 	dir := filepath.Dir(path)
-	if err := h.at("create"); err != nil {
-		return saveErr(stepCreate, dir, err)
+	err = h.at("create")
+	var tmp *os.File
+	if err == nil {
+		tmp, err = os.CreateTemp(dir, tempPrefix(path)+"*")
 	}
-	tmp, err := os.CreateTemp(dir, tempPrefix(path)+"*")
 	if err != nil {
-		return saveErr(stepCreate, dir, err)
+		if noTempFile(err) && rewriteInPlace(path, data, h) == nil {
+			return osErr(err), nil
+		}
+		return nil, saveErr(stepCreate, dir, err)
 	}
 	defer func() {
-		if err != nil {
+		if err != nil || inPlace != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
 	}()
 	if err := h.at("chmod"); err != nil {
-		return saveErr(stepWrite, dir, err)
+		return nil, saveErr(stepWrite, dir, err)
 	}
 	if err := tmp.Chmod(perm); err != nil {
-		return saveErr(stepWrite, dir, err)
+		return nil, saveErr(stepWrite, dir, err)
 	}
 	if err := h.at("write"); err != nil {
-		return saveErr(stepWrite, dir, err)
+		return nil, saveErr(stepWrite, dir, err)
 	}
 	if h.write == nil {
 		_, err = tmp.Write(data)
@@ -241,39 +269,48 @@ func writeAtomic(path string, data []byte, perm fs.FileMode, h *saveHooks) (err 
 		err = h.write(tmp, data)
 	}
 	if err != nil {
-		return saveErr(stepWrite, dir, err)
+		return nil, saveErr(stepWrite, dir, err)
 	}
 	if err := h.at("sync"); err != nil {
-		return saveErr(stepWrite, dir, err)
+		return nil, saveErr(stepWrite, dir, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return saveErr(stepWrite, dir, err)
+		return nil, saveErr(stepWrite, dir, err)
 	}
 	if err := h.at("close"); err != nil {
-		return saveErr(stepWrite, dir, err)
+		return nil, saveErr(stepWrite, dir, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return saveErr(stepWrite, dir, err)
+		return nil, saveErr(stepWrite, dir, err)
 	}
-	if err := h.at("rename"); err != nil {
-		return saveErr(stepRename, dir, err)
+	err = h.at("rename")
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return saveErr(stepRename, dir, err)
+	if err != nil {
+		if !renameImpossible(err) {
+			return nil, saveErr(stepRename, dir, err)
+		}
+		// A single-file bind mount (EBUSY) or a config on another file
+		// system than its folder (EXDEV): rename can never work there.
+		if ierr := rewriteInPlace(path, data, h); ierr != nil {
+			return nil, saveErr(stepRename, dir, fmt.Errorf("%w; rewriting it in place failed too: %w", osErr(err), osErr(ierr)))
+		}
+		return osErr(err), nil
 	}
 	// The new file is in place from here on, so nothing may report a
 	// failure: callers (and the README) take a failed save to mean the old
 	// file was kept. Syncing the folder only makes the rename survive a
 	// power loss; it is best-effort, and some file systems cannot do it.
 	if h.at("syncdir") != nil {
-		return nil
+		return nil, nil
 	}
 	sync := h.syncDir
 	if sync == nil {
 		sync = syncDir
 	}
 	_ = sync(dir)
-	return nil
+	return nil, nil
 }
 
 // syncDir makes the rename durable by syncing the folder that holds it.

@@ -71,6 +71,8 @@ type Provider struct {
 	stripAuthorization bool
 	// hostile: answers carry escape sequences (see Hostile).
 	hostile bool
+	// tokenCalls and hugeTokens: see TokenCalls and HugeTokenAnswers.
+	tokenCalls, hugeTokens int
 }
 
 type consumer struct {
@@ -207,6 +209,9 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	t := p.target(r)
 	req := &request{r: r, body: body, t: t}
+	if p.countTokenCall(rw, t.route) {
+		return
+	}
 
 	switch {
 	case t.route == "/plugins/servlet/oauth/request-token":

@@ -44,9 +44,9 @@ func newError(kind error, msg string) error { return &keyError{kind: kind, msg: 
 const decryptHint = "store it unencrypted: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-unencrypted.pem"
 
 var (
-	errEmpty     = newError(ErrEmpty, "is empty (nothing but spaces and line breaks); paste the whole key (one line of base64, or PEM with its BEGIN/END lines), or make a new pair with 'jira-oauth keygen --force'")
+	errEmpty     = newError(ErrEmpty, "is empty (nothing but spaces and line breaks); paste the whole key (one line of base64, or PEM with its BEGIN/END lines), or make a new pair with 'jira-oauth keygen --force' and register its new public key in Jira's Application Link")
 	errEncrypted = newError(ErrEncrypted, "is encrypted; "+decryptHint)
-	errMalformed = newError(ErrMalformed, "is not valid base64/PEM/DER (truncated?); paste the whole key (one line of base64, or PEM with its BEGIN/END lines), or make a new pair with 'jira-oauth keygen --force'")
+	errMalformed = newError(ErrMalformed, "is not valid base64/PEM/DER (truncated?); paste the whole key (one line of base64, or PEM with its BEGIN/END lines), or make a new pair with 'jira-oauth keygen --force' and register its new public key in Jira's Application Link")
 	// errEmptyPublic is ParsePublic's ErrEmpty: what to paste instead.
 	errEmptyPublic = newError(ErrEmpty, "is empty; paste the whole public key (PEM with its BEGIN/END lines, as 'jira-oauth keygen' wrote it to jira_publickey.pem)")
 )

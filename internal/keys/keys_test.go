@@ -162,7 +162,7 @@ func TestParseRejects(t *testing.T) {
 		{"encrypted PKCS#1 PEM joined into one line", strings.Join(strings.Fields(fixture(t, "rsa2048-encrypted-pkcs1.pem")), " "), ErrEncrypted, "is encrypted"},
 		{"encrypted PKCS#8 base64", fixture(t, "rsa2048-encrypted-pkcs8.b64"), ErrEncrypted, "is encrypted"},
 
-		{"truncated base64", pkcs8B64[:len(pkcs8B64)/2], ErrMalformed, "is not valid base64/PEM/DER (truncated?); paste the whole key (one line of base64, or PEM with its BEGIN/END lines), or make a new pair with 'jira-oauth keygen --force'"},
+		{"truncated base64", pkcs8B64[:len(pkcs8B64)/2], ErrMalformed, "is not valid base64/PEM/DER (truncated?); paste the whole key (one line of base64, or PEM with its BEGIN/END lines), or make a new pair with 'jira-oauth keygen --force' and register its new public key in Jira's Application Link"},
 		{"truncated base64 at a 4-char boundary", pkcs8B64[:800], ErrMalformed, "truncated?"},
 		{"truncated PEM", pkcs8PEM[:len(pkcs8PEM)/2], ErrMalformed, "truncated?"},
 		{"PEM with a truncated body", strings.Replace(pkcs8PEM, pemBody(pkcs8PEM)[:64]+"\n", "", 1), ErrMalformed, "truncated?"},

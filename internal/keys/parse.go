@@ -127,7 +127,7 @@ var privateTypes = map[string]bool{
 
 // errPGP is for an OpenPGP key block, whose armor looks like PEM but is not
 // (its checksum line is no base64 that encoding/pem accepts).
-var errPGP = newError(ErrMalformed, "is an OpenPGP (GnuPG) key block, which OAuth cannot use: it needs an RSA key in PKCS#8 or PKCS#1 form; make one with 'jira-oauth keygen --force'")
+var errPGP = newError(ErrMalformed, "is an OpenPGP (GnuPG) key block, which OAuth cannot use: it needs an RSA key in PKCS#8 or PKCS#1 form; make one with 'jira-oauth keygen --force' and register its new public key in Jira's Application Link")
 
 func parsePEM(text string) (*rsa.PrivateKey, error) {
 	if strings.Contains(text, "-----BEGIN PGP ") {
