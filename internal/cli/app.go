@@ -133,6 +133,7 @@ func (a *app) oauthClient(cfg *config.File) (*oauth.Client, error) {
 	// REST calls (request, whoami, comment) retry 429 and 503 answers;
 	// token exchanges never do (oauth.Client does not retry them).
 	client.Command = a.command
+	client.PublicKeyFile = publicKeyPath(a.configPath)
 	client.Retry = oauth.DefaultRetry()
 	client.Retry.Notify = func(line string) {
 		fmt.Fprintf(a.secrets.writer(a.stderr()), "jira-oauth: %s\n", termsafe.String(line))

@@ -163,8 +163,10 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 		}
 		fmt.Fprintf(a.stderr(), "jira-oauth: %s was %s by group/others (mode %04o) and now holds a private key: made it 0600\n", cfg.Path(), what, tightened)
 	}
+	// %v, not %w: this line says more than the generic stdout error Main
+	// would put in its place (the pair is saved; only the printing failed).
 	if _, err := a.stdout().Write(publicPEM); err != nil {
-		return fmt.Errorf("keygen: the key pair is saved (private_key in %s, public key in %s), but printing the public key failed: %w", cfg.Path(), pubPath, err)
+		return fmt.Errorf("keygen: the key pair is saved (private_key in %s, public key in %s), but printing the public key failed: %v", cfg.Path(), pubPath, err)
 	}
 	consumerKey := cfg.Get(config.KeyConsumerKey)
 	if consumerKey == "" {

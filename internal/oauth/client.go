@@ -39,6 +39,9 @@ type Client struct {
 	// Command, if set, is the command line that runs args on the user's
 	// config; it goes into ProblemError.Command for the advice.
 	Command func(args string) string
+	// PublicKeyFile names the link's public key file in the advice
+	// (ProblemError.PublicKeyFile).
+	PublicKeyFile string
 
 	maxBody int64 // 0: MaxResponseBody; tests lower it
 }
@@ -275,14 +278,15 @@ func (c *Client) endpoint(path string) *url.URL {
 
 // roundTripped is one signed request and its fully read answer.
 type roundTripped struct {
-	op, url   string
-	base      string
-	resp      *http.Response
-	body      []byte
-	localTime time.Time
-	consumer  string
-	secrets   scrubber
-	command   func(string) string
+	op, url       string
+	base          string
+	resp          *http.Response
+	body          []byte
+	localTime     time.Time
+	consumer      string
+	secrets       scrubber
+	command       func(string) string
+	publicKeyFile string
 	// form is the body parsed as a form, for token endpoints and non-2xx
 	// answers (nil otherwise, or for JSON, XML and HTML); formErr is
 	// url.ParseQuery's error, if any.
@@ -345,7 +349,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 	rt := &roundTripped{
 		op: op, url: reqURL, base: base, resp: resp, body: body,
 		localTime: localTime, consumer: c.Signer.ConsumerKey, secrets: secrets,
-		command: c.Command,
+		command: c.Command, publicKeyFile: c.PublicKeyFile,
 	}
 	rt.parseForm(tokenEndpoint)
 	return rt, nil
@@ -409,6 +413,7 @@ func (rt *roundTripped) problem() *ProblemError {
 		ServerTime:     serverTime,
 		LocalTime:      rt.localTime,
 		Command:        rt.command,
+		PublicKeyFile:  rt.publicKeyFile,
 	}
 }
 

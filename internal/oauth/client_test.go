@@ -598,3 +598,23 @@ func TestProblemAdviceUsesCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemAdviceNamesPublicKeyFile checks that advice about the link's
+// public key names the config's own public key file (prod.properties has
+// prod_publickey.pem), and jira_publickey.pem only by default.
+func TestProblemAdviceNamesPublicKeyFile(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ file, want string }{
+		{"", "jira_publickey.pem"},
+		{"ci/prod_publickey.pem", "ci/prod_publickey.pem"},
+	} {
+		for _, e := range []*ProblemError{
+			{Op: OpRequestToken, Problem: "signature_method_rejected", PublicKeyFile: tt.file},
+			{Op: OpRequestToken, Problem: "signature_invalid", PublicKeyFile: tt.file},
+		} {
+			if advice := e.Advice(); !strings.Contains(advice, tt.want) {
+				t.Errorf("%s with PublicKeyFile %q: advice %q does not name %s", e.Problem, tt.file, advice, tt.want)
+			}
+		}
+	}
+}

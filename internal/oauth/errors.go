@@ -49,6 +49,17 @@ type ProblemError struct {
 	// config (with the --config they gave), for the advice; nil means
 	// "jira-oauth " + args.
 	Command func(args string) string
+	// PublicKeyFile is the file holding the public key of the link, for
+	// the advice; "" means jira_publickey.pem.
+	PublicKeyFile string
+}
+
+// publicKeyFile is the public key file the advice names.
+func (e *ProblemError) publicKeyFile() string {
+	if e.PublicKeyFile != "" {
+		return e.PublicKeyFile
+	}
+	return "jira_publickey.pem"
 }
 
 // cmd is the command line the advice tells the user to run.
@@ -133,7 +144,7 @@ func (e *ProblemError) Advice() string {
 		}
 		return fmt.Sprintf("Jira rejected %s: a proxy may rewrite the request", e.paramList("oauth_parameters_rejected", "some parameters"))
 	case "signature_method_rejected":
-		return "Jira wants RSA-SHA1 for this consumer: the Application Link's incoming authentication must have a public key (paste jira_publickey.pem there)"
+		return "Jira wants RSA-SHA1 for this consumer: the Application Link's incoming authentication must have a public key (paste " + e.publicKeyFile() + " there)"
 	case "version_rejected":
 		return "Jira accepts only oauth_version 1.0: something between us and Jira rewrote the request"
 	}
@@ -159,7 +170,7 @@ func (e *ProblemError) paramList(field, fallback string) string {
 }
 
 func (e *ProblemError) signatureAdvice() string {
-	keyMismatch := fmt.Sprintf("the public key in the Application Link for consumer key %q does not match private_key (re-register jira_publickey.pem)", e.ConsumerKey)
+	keyMismatch := fmt.Sprintf("the public key in the Application Link for consumer key %q does not match private_key (re-register %s)", e.ConsumerKey, e.publicKeyFile())
 	theirs := e.Details.Get("oauth_signature_base_string")
 	if theirs == "" || e.SentBaseString == "" {
 		return "Jira could not verify the signature; the two usual causes: " + keyMismatch +
