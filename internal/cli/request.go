@@ -188,6 +188,10 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	if err != nil {
 		return err
 	}
+	if form != nil && form.usesStdin() {
+		// stdin can be read once: such an upload is never retried.
+		client.Retry = nil
+	}
 	target, err := resolveTarget(client.JiraHome, opts.Target)
 	if err != nil {
 		return err

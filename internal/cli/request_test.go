@@ -108,9 +108,13 @@ func TestPagerMerges(t *testing.T) {
 	t.Parallel()
 	target, _ := url.Parse("https://jira/rest/api/2/search?jql=x&startAt=0&maxResults=1000")
 	f := &fakePages{total: 250, cap: 100}
-	doc, err := (&pager{method: "GET", maxPages: 10}).run(target, nil, f.send, io.Discard)
+	var progress bytes.Buffer
+	doc, err := (&pager{method: "GET", maxPages: 10}).run(target, nil, f.send, &progress)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want := "\rjira-oauth: page 1, 100 of 250 items\rjira-oauth: page 2, 200 of 250 items\rjira-oauth: page 3, 250 of 250 items\n"; progress.String() != want {
+		t.Errorf("progress %q; want %q", progress.String(), want)
 	}
 	if diff := cmp.Diff([]string{"jql=x&startAt=0&maxResults=1000", "jql=x&maxResults=1000&startAt=100", "jql=x&maxResults=1000&startAt=200"}, f.asked); diff != "" {
 		t.Errorf("queries (-want +got):\n%s", diff)
