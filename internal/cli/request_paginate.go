@@ -55,8 +55,13 @@ type page struct {
 	isLast *bool
 }
 
+// constError is an error that is a constant (no start-up cost).
+type constError string
+
+func (e constError) Error() string { return string(e) }
+
 // errNotPaged is an answer that has no paging fields.
-var errNotPaged = errors.New("not a page")
+const errNotPaged = constError("not a page")
 
 // parsePage decodes a JSON object answer as a page.
 func parsePage(body []byte) (*page, error) {
