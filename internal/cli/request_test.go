@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -321,5 +322,55 @@ func TestWriteFileAtomicKeepsMode(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("%d files in the folder; want 1 (no temporary left)", len(entries))
+	}
+}
+
+// TestUploadStreams sends a 96 MiB file (sparse: no disk used) with -F
+// through the whole command and checks that it arrived whole, with the
+// announced Content-Length, while the process allocated far less than the
+// file: the body is streamed, not buffered (and not held to the 64 MiB
+// limit of buffered bodies). Not parallel, so that the allocation count
+// is this test's own.
+func TestUploadStreams(t *testing.T) {
+	const size = 96 << 20
+	configPath := linkedConfig(t, "http://jira.test")
+	path := filepath.Join(t.TempDir(), "big.bin")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	var received, declared int64
+	var xsrf string
+	env := Env{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		declared, xsrf = r.ContentLength, r.Header.Get("X-Atlassian-Token")
+		_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		mr := multipart.NewReader(r.Body, params["boundary"])
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			n, _ := io.Copy(io.Discard, p)
+			received += n
+		}
+		r.Body.Close()
+		return &http.Response{StatusCode: 200, Status: "200 OK", Header: http.Header{}, Body: io.NopCloser(strings.NewReader("[]")), Request: r}, nil
+	})}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, stderr, code := runArgs(t, []string{"--config", configPath, "request", "-F", "file=@" + path, "/rest/api/2/issue/DEMO-1/attachments"}, env)
+	runtime.ReadMemStats(&after)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if received != size || declared <= size || xsrf != "no-check" {
+		t.Errorf("received %d bytes of file, Content-Length %d, X-Atlassian-Token %q; want %d, a little more, no-check", received, declared, xsrf, size)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+		t.Errorf("the upload allocated %d MiB for a %d MiB file; want it streamed (under 32 MiB)", alloc>>20, size>>20)
 	}
 }
