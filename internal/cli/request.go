@@ -263,7 +263,7 @@ func resolveTarget(home *url.URL, target string) (*url.URL, error) {
 		}
 		return u, nil
 	}
-	if strings.Contains(target, "://") {
+	if head, _, _ := strings.Cut(target, "?"); strings.Contains(head, "://") {
 		return nil, usageErrorf(fmt.Sprintf("%q: only http and https URLs are supported", target))
 	}
 	if !strings.HasPrefix(target, "/") {

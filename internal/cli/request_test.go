@@ -53,6 +53,13 @@ func TestResolveTargetUpperCaseScheme(t *testing.T) {
 	if err := checkOrigin(home, u, false); err != nil {
 		t.Errorf("checkOrigin: %v; want the same origin", err)
 	}
+	// A URL in the query of a path is a value, not another scheme.
+	if u, err := resolveTarget(home, "/rest/api/2/issue/DEMO-1/remotelink?globalId=system=http://ci/42"); err != nil || u.RawQuery != "globalId=system%3Dhttp://ci/42" {
+		t.Errorf("a URL in the query: %v, %v; want it kept as a value", u, err)
+	}
+	if _, err := resolveTarget(home, "ftp://x/y"); exitCode(err) != ExitUsage {
+		t.Errorf("ftp://: %v; want a usage error", err)
+	}
 }
 
 func TestParseHeadersRefusesControlsAndBadNames(t *testing.T) {
