@@ -229,9 +229,12 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 		if isTerminal(a.env.Stderr) {
 			progress = a.stderr()
 		}
-		merged, err := pager.run(target, body, send, progress)
-		if err != nil {
+		merged, single, err := pager.run(target, body, send, progress)
+		switch {
+		case err != nil:
 			return err
+		case single != nil:
+			return out.write(single)
 		}
 		return out.writeJSONDocument(merged)
 	}

@@ -67,6 +67,9 @@ const errNotPaged = constError("not a page")
 func parsePage(body []byte) (*page, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		if json.Valid(body) {
+			return nil, errNotPaged // an array, say: JSON, but not a page
+		}
 		return nil, errNotJSON
 	}
 	p := &page{itemsAt: -1, startAt: -1, total: -1}
@@ -140,26 +143,27 @@ type sendFunc func(target *url.URL, body []byte) (*oauth.Response, error)
 // run fetches every page and returns the merged document: the first
 // page's fields in their order, the items of all pages, maxResults and
 // total (when Jira sends it) the number of items and isLast (when Jira
-// sends it) true. An answer that is not a page is returned as it is.
-func (pg *pager) run(target *url.URL, body []byte, send sendFunc, progress io.Writer) ([]byte, error) {
+// sends it) true. A first answer that is not a page is returned as single,
+// to be printed as it is.
+func (pg *pager) run(target *url.URL, body []byte, send sendFunc, progress io.Writer) (merged []byte, single *oauth.Response, err error) {
 	var first *page
 	var items []json.RawMessage
 	for n := 1; ; n++ {
 		resp, err := send(target, body)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			return nil, fmt.Errorf("request --paginate: Jira answered %s for page %d (%s %s); nothing was printed", restErrorText(resp), n, pg.method, target.Redacted())
+			return nil, nil, fmt.Errorf("request --paginate: Jira answered %s for page %d (%s %s); nothing was printed", restErrorText(resp), n, pg.method, target.Redacted())
 		}
 		p, err := parsePage(resp.Body)
 		switch {
 		case errors.Is(err, errNotPaged) && n == 1:
-			return resp.Body, nil
+			return nil, resp, nil
 		case errors.Is(err, errNotPaged):
-			return nil, fmt.Errorf("request --paginate: page %d has no startAt and items like page 1; nothing was printed", n)
+			return nil, nil, fmt.Errorf("request --paginate: page %d has no startAt and items like page 1; nothing was printed", n)
 		case err != nil:
-			return nil, fmt.Errorf("request --paginate: page %d: %w", n, errNotJSON)
+			return nil, nil, fmt.Errorf("request --paginate: page %d: %w", n, errNotJSON)
 		}
 		if first == nil {
 			first = p
@@ -184,13 +188,13 @@ func (pg *pager) run(target *url.URL, body []byte, send sendFunc, progress io.Wr
 		}
 		if n >= pg.maxPages {
 			fmt.Fprint(progress, "\n")
-			return nil, fmt.Errorf("request --paginate: stopped after %d pages (--max-pages) with %d items and more to come; nothing was printed: raise --max-pages, or ask for fewer items", n, len(items))
+			return nil, nil, fmt.Errorf("request --paginate: stopped after %d pages (--max-pages) with %d items and more to come; nothing was printed: raise --max-pages, or ask for fewer items", n, len(items))
 		}
 		if target, body, err = pg.nextPage(target, body, next); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return first.merge(items), nil
+	return first.merge(items), nil, nil
 }
 
 // nextPage returns the target and body of the page starting at startAt.

@@ -117,7 +117,7 @@ func TestPagerMerges(t *testing.T) {
 	target, _ := url.Parse("https://jira/rest/api/2/search?jql=x&startAt=0&maxResults=1000")
 	f := &fakePages{total: 250, cap: 100}
 	var progress bytes.Buffer
-	doc, err := (&pager{method: "GET", maxPages: 10}).run(target, nil, f.send, &progress)
+	doc, _, err := (&pager{method: "GET", maxPages: 10}).run(target, nil, f.send, &progress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestPagerAgileAndPost(t *testing.T) {
 	t.Parallel()
 	target, _ := url.Parse("https://jira/rest/api/2/search")
 	f := &fakePages{total: 120, cap: 50, agile: true}
-	doc, err := (&pager{method: "POST", maxPages: 10}).run(target, []byte(`{"jql":"project = X","startAt":0}`), f.send, io.Discard)
+	doc, _, err := (&pager{method: "POST", maxPages: 10}).run(target, []byte(`{"jql":"project = X","startAt":0}`), f.send, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestPagerStops(t *testing.T) {
 	target, _ := url.Parse("https://jira/rest/api/2/search")
 	// total claims 1000 more than there are: the empty page ends it.
 	f := &fakePages{total: 30, cap: 10, extraTotal: 1000}
-	doc, err := (&pager{method: "GET", maxPages: 1000}).run(target, nil, f.send, io.Discard)
+	doc, _, err := (&pager{method: "GET", maxPages: 1000}).run(target, nil, f.send, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,15 +170,15 @@ func TestPagerStops(t *testing.T) {
 	}
 	// --max-pages.
 	f = &fakePages{total: 30, cap: 10}
-	if _, err := (&pager{method: "GET", maxPages: 2}).run(target, nil, f.send, io.Discard); err == nil || len(f.asked) != 2 {
+	if _, _, err := (&pager{method: "GET", maxPages: 2}).run(target, nil, f.send, io.Discard); err == nil || len(f.asked) != 2 {
 		t.Errorf("max 2 pages: %v after %d requests; want an error after 2", err, len(f.asked))
 	}
 	// Not a page: returned as it is.
 	single := func(*url.URL, []byte) (*oauth.Response, error) {
 		return &oauth.Response{StatusCode: 200, Body: []byte(`{"key":"DEMO-1", "startAt": 3}`)}, nil
 	}
-	if doc, err := (&pager{method: "GET", maxPages: 5}).run(target, nil, single, io.Discard); err != nil || string(doc) != `{"key":"DEMO-1", "startAt": 3}` {
-		t.Errorf("not a page: %q, %v; want it as it is", doc, err)
+	if doc, resp, err := (&pager{method: "GET", maxPages: 5}).run(target, nil, single, io.Discard); err != nil || doc != nil || resp == nil || string(resp.Body) != `{"key":"DEMO-1", "startAt": 3}` {
+		t.Errorf("not a page: %q, %v, %v; want the answer as it is", doc, resp, err)
 	}
 }
 
@@ -199,9 +199,14 @@ func TestParsePageFindsItems(t *testing.T) {
 			t.Errorf("parsePage(%s): items under %q; want %q", body, got, want)
 		}
 	}
-	for _, body := range []string{`{"a":[1]}`, `{"startAt":0,"x":[1],"y":[2],"total":1}`, `[1,2]`} {
-		if _, err := parsePage([]byte(body)); err == nil {
-			t.Errorf("parsePage(%s) succeeded; want not a page", body)
+	for _, body := range []string{`{"a":[1]}`, `{"startAt":0,"x":[1],"y":[2],"total":1}`, `[1,2]`, `"text"`} {
+		if _, err := parsePage([]byte(body)); err != errNotPaged {
+			t.Errorf("parsePage(%s): %v; want not a page", body, err)
+		}
+	}
+	for _, body := range []string{`<html>`, `{"startAt":0,`, `{"a":1} x`} {
+		if _, err := parsePage([]byte(body)); err != errNotJSON {
+			t.Errorf("parsePage(%s): %v; want not JSON", body, err)
 		}
 	}
 }
