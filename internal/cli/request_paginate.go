@@ -148,6 +148,7 @@ type sendFunc func(target *url.URL, body []byte) (*oauth.Response, error)
 func (pg *pager) run(target *url.URL, body []byte, send sendFunc, progress io.Writer) (merged []byte, single *oauth.Response, err error) {
 	var first *page
 	var items []json.RawMessage
+	asked := 0 // the startAt of the page asked for (after the first)
 	for n := 1; ; n++ {
 		resp, err := send(target, body)
 		if err != nil {
@@ -167,6 +168,9 @@ func (pg *pager) run(target *url.URL, body []byte, send sendFunc, progress io.Wr
 		}
 		if first == nil {
 			first = p
+		} else if p.startAt != asked {
+			// Jira ignored startAt: going on would repeat the same items.
+			return nil, nil, fmt.Errorf("request --paginate: page %d starts at %d, not at %d as asked: %s %s does not page by startAt; nothing was printed", n, p.startAt, asked, pg.method, target.Redacted())
 		}
 		items = append(items, p.items...)
 		if p.total >= 0 {
@@ -190,6 +194,7 @@ func (pg *pager) run(target *url.URL, body []byte, send sendFunc, progress io.Wr
 			fmt.Fprint(progress, "\n")
 			return nil, nil, fmt.Errorf("request --paginate: stopped after %d pages (--max-pages) with %d items and more to come; nothing was printed: raise --max-pages, or ask for fewer items", n, len(items))
 		}
+		asked = next
 		if target, body, err = pg.nextPage(target, body, next); err != nil {
 			return nil, nil, err
 		}

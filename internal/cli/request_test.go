@@ -173,6 +173,13 @@ func TestPagerStops(t *testing.T) {
 	if _, _, err := (&pager{method: "GET", maxPages: 2}).run(target, nil, f.send, io.Discard); err == nil || len(f.asked) != 2 {
 		t.Errorf("max 2 pages: %v after %d requests; want an error after 2", err, len(f.asked))
 	}
+	// A resource that ignores startAt would repeat its first page forever.
+	same := func(*url.URL, []byte) (*oauth.Response, error) {
+		return &oauth.Response{StatusCode: 200, Body: pageJSON(0, 10, 30, false)}, nil
+	}
+	if _, _, err := (&pager{method: "GET", maxPages: 1000}).run(target, nil, same, io.Discard); err == nil || !strings.Contains(err.Error(), "page 2 starts at 0, not at 10 as asked") {
+		t.Errorf("startAt ignored: %v; want an error at page 2", err)
+	}
 	// Not a page: returned as it is.
 	single := func(*url.URL, []byte) (*oauth.Response, error) {
 		return &oauth.Response{StatusCode: 200, Body: []byte(`{"key":"DEMO-1", "startAt": 3}`)}, nil
