@@ -223,7 +223,7 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 		}
 		return resp, nil
 	}
-	out := &responseWriter{ctx: ctx, opts: opts, stdout: a.stdout(), stdoutTTY: isTerminal(a.env.Stdout), jq: jq}
+	out := &requestOutput{ctx: ctx, opts: opts, stdout: a.stdout(), stdoutTTY: isTerminal(a.env.Stdout), jq: jq}
 	if pager != nil {
 		progress := io.Discard
 		if isTerminal(a.env.Stderr) {
@@ -313,7 +313,7 @@ func parseHeaders(lines []string) (http.Header, error) {
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
 			return nil, usageErrorf(fmt.Sprintf("-H %q is not a header: write it as 'Name: value'", line))
 		}
-		if strings.IndexFunc(name, func(r rune) bool { return !isTokenChar(r) }) >= 0 {
+		if strings.IndexFunc(name, func(r rune) bool { return !headerTokenChar(r) }) >= 0 {
 			return nil, usageErrorf(fmt.Sprintf("-H %q: the header name %q may hold only letters, digits and !#$%%&'*+-.^_`|~", line, name))
 		}
 		if strings.EqualFold(name, "Authorization") {
@@ -328,9 +328,9 @@ func parseHeaders(lines []string) (http.Header, error) {
 	return header, nil
 }
 
-// isTokenChar reports whether r may appear in a header name (RFC 9110
+// headerTokenChar reports whether r may appear in a header name (RFC 9110
 // section 5.6.2: tchar).
-func isTokenChar(r rune) bool {
+func headerTokenChar(r rune) bool {
 	return r < 0x7f && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r))
 }
 

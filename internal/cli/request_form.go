@@ -83,7 +83,7 @@ func newMultipartBody(fields []string, stdin io.Reader) (*multipartBody, error) 
 				known = false // a FIFO or a device: length unknown
 			}
 			if err != nil {
-				return nil, usageErrorf(fmt.Sprintf("-F %s=@%s: cannot read the file: %v", name, path, unwrapPathError(err)))
+				return nil, usageErrorf(fmt.Sprintf("-F %s=@%s: cannot read the file: %v", name, path, formPathError(err)))
 			}
 			if !hasName {
 				filename = filepath.Base(path)
@@ -94,7 +94,7 @@ func newMultipartBody(fields []string, stdin io.Reader) (*multipartBody, error) 
 	m.length = -1
 	if known {
 		// The length of everything but the files' bytes, plus the files.
-		var cw countingWriter
+		var cw formCounter
 		if err := m.writeTo(&cw, true); err != nil {
 			return nil, err
 		}
@@ -103,7 +103,7 @@ func newMultipartBody(fields []string, stdin io.Reader) (*multipartBody, error) 
 	return m, nil
 }
 
-func unwrapPathError(err error) error {
+func formPathError(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -212,7 +212,7 @@ func copyFilePart(part io.Writer, path string, stdin io.Reader) error {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("-F @%s: %w", path, unwrapPathError(err))
+		return fmt.Errorf("-F @%s: %w", path, formPathError(err))
 	}
 	defer f.Close()
 	if _, err := io.Copy(part, f); err != nil {
@@ -221,10 +221,10 @@ func copyFilePart(part io.Writer, path string, stdin io.Reader) error {
 	return nil
 }
 
-// countingWriter counts the bytes written to it.
-type countingWriter struct{ n int64 }
+// formCounter counts the bytes written to it.
+type formCounter struct{ n int64 }
 
-func (c *countingWriter) Write(p []byte) (int, error) {
+func (c *formCounter) Write(p []byte) (int, error) {
 	c.n += int64(len(p))
 	return len(p), nil
 }

@@ -63,10 +63,10 @@ func compileJQ(expr string) (*gojq.Code, error) {
 	return nil, usageErrorf(fmt.Sprintf("--jq %q is not a valid jq expression: %s", expr, oneLine(err.Error())))
 }
 
-// responseWriter prints what request was asked to print: the status line
+// requestOutput prints what request was asked to print: the status line
 // and headers (-i), the body as received, pretty-printed (on a terminal)
 // or filtered (--jq), to stdout or atomically into a file (-o).
-type responseWriter struct {
+type requestOutput struct {
 	ctx       context.Context
 	opts      *requestOptions
 	stdout    io.Writer
@@ -75,23 +75,23 @@ type responseWriter struct {
 }
 
 // toFile reports whether -o names a file (not "-", stdout).
-func (w *responseWriter) toFile() bool { return w.opts.Output != "" && w.opts.Output != "-" }
+func (w *requestOutput) toFile() bool { return w.opts.Output != "" && w.opts.Output != "-" }
 
 // pretty reports whether JSON is pretty-printed: on a terminal only, and
 // not with --raw or -o (which both promise the bytes as received).
-func (w *responseWriter) pretty() bool {
+func (w *requestOutput) pretty() bool {
 	return w.stdoutTTY && !w.opts.Raw && w.opts.Output == ""
 }
 
 // write prints a 2xx answer.
-func (w *responseWriter) write(resp *oauth.Response) error {
+func (w *requestOutput) write(resp *oauth.Response) error {
 	var buf bytes.Buffer
 	if w.opts.Include {
-		writeHead(&buf, resp)
+		writeStatusAndHeaders(&buf, resp)
 	}
 	switch {
 	case w.jq != nil:
-		v, err := decodeJSONValue(resp.Header.Get("Content-Type"), resp.Body)
+		v, err := jqInput(resp.Header.Get("Content-Type"), resp.Body)
 		if err != nil {
 			return err
 		}
@@ -111,13 +111,13 @@ func (w *responseWriter) write(resp *oauth.Response) error {
 // writeFailure prints the body of a non-2xx answer on stdout, unfiltered,
 // so that Jira's reason is visible; never into -o's file (a user's file is
 // not replaced by an error page), and not with -s.
-func (w *responseWriter) writeFailure(resp *oauth.Response) error {
+func (w *requestOutput) writeFailure(resp *oauth.Response) error {
 	if w.opts.Silent || w.toFile() {
 		return nil
 	}
 	var buf bytes.Buffer
 	if w.opts.Include {
-		writeHead(&buf, resp)
+		writeStatusAndHeaders(&buf, resp)
 	}
 	if w.pretty() {
 		if err := writeBody(&buf, resp.Header.Get("Content-Type"), resp.Body); err != nil {
@@ -132,11 +132,11 @@ func (w *responseWriter) writeFailure(resp *oauth.Response) error {
 
 // writeJSONDocument prints a JSON document request made itself (the merged
 // pages of --paginate): compact with a final newline, pretty on a terminal.
-func (w *responseWriter) writeJSONDocument(doc []byte) error {
+func (w *requestOutput) writeJSONDocument(doc []byte) error {
 	var buf bytes.Buffer
 	switch {
 	case w.jq != nil:
-		v, err := decodeJSONValue("application/json", doc)
+		v, err := jqInput("application/json", doc)
 		if err != nil {
 			return err
 		}
@@ -157,9 +157,9 @@ func (w *responseWriter) writeJSONDocument(doc []byte) error {
 
 // emit sends out to -o's file or to stdout (nothing with -s, unless -o
 // names a file: -s silences the terminal, not the download).
-func (w *responseWriter) emit(out []byte) error {
+func (w *requestOutput) emit(out []byte) error {
 	if w.toFile() {
-		return writeFileAtomic(w.opts.Output, out)
+		return writeOutputFile(w.opts.Output, out)
 	}
 	if w.opts.Silent {
 		return nil
@@ -168,15 +168,15 @@ func (w *responseWriter) emit(out []byte) error {
 	return err
 }
 
-// writeHead writes the status line and the headers, sorted by name, then
+// writeStatusAndHeaders writes the status line and the headers, sorted by name, then
 // an empty line, as curl -i does. Control characters from the network are
 // shown escaped.
-func writeHead(buf *bytes.Buffer, resp *oauth.Response) {
+func writeStatusAndHeaders(buf *bytes.Buffer, resp *oauth.Response) {
 	proto := resp.Proto
 	if proto == "" {
 		proto = "HTTP/1.1"
 	}
-	fmt.Fprintf(buf, "%s %s\n", proto, escapeControls(resp.Status))
+	fmt.Fprintf(buf, "%s %s\n", proto, requestEscape(resp.Status))
 	names := make([]string, 0, len(resp.Header))
 	for name := range resp.Header {
 		names = append(names, name)
@@ -184,21 +184,21 @@ func writeHead(buf *bytes.Buffer, resp *oauth.Response) {
 	slices.Sort(names)
 	for _, name := range names {
 		for _, v := range resp.Header[name] {
-			fmt.Fprintf(buf, "%s: %s\n", escapeControls(name), escapeControls(v))
+			fmt.Fprintf(buf, "%s: %s\n", requestEscape(name), requestEscape(v))
 		}
 	}
 	buf.WriteByte('\n')
 }
 
-// escapeControls shows C0 and C1 control characters and DEL as Go escapes
+// requestEscape shows C0 and C1 control characters and DEL as Go escapes
 // (\x1b), so that text from the network cannot drive the terminal.
-func escapeControls(s string) string {
-	if strings.IndexFunc(s, isControl) < 0 {
+func requestEscape(s string) string {
+	if strings.IndexFunc(s, requestControlChar) < 0 {
 		return s
 	}
 	var sb strings.Builder
 	for _, r := range s {
-		if isControl(r) {
+		if requestControlChar(r) {
 			q := strconv.QuoteRune(r)
 			sb.WriteString(q[1 : len(q)-1])
 			continue
@@ -208,11 +208,11 @@ func escapeControls(s string) string {
 	return sb.String()
 }
 
-func isControl(r rune) bool { return r < ' ' && r != '\t' || r >= 0x7f && r < 0xa0 }
+func requestControlChar(r rune) bool { return r < ' ' && r != '\t' || r >= 0x7f && r < 0xa0 }
 
-// decodeJSONValue decodes a whole JSON answer for --jq, keeping numbers
+// jqInput decodes a whole JSON answer for --jq, keeping numbers
 // exact (json.Number: Jira's ids and timestamps stay as sent).
-func decodeJSONValue(contentType string, body []byte) (any, error) {
+func jqInput(contentType string, body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
@@ -227,14 +227,14 @@ func decodeJSONValue(contentType string, body []byte) (any, error) {
 		if mediaType == "" {
 			mediaType = "no Content-Type"
 		}
-		return nil, fmt.Errorf("request: --jq needs a JSON answer, but Jira's answer (%s, %d bytes) is not JSON; run without --jq to see it", escapeControls(mediaType), len(body))
+		return nil, fmt.Errorf("request: --jq needs a JSON answer, but Jira's answer (%s, %d bytes) is not JSON; run without --jq to see it", requestEscape(mediaType), len(body))
 	}
 	return v, nil
 }
 
 // runJQ writes each result of --jq on its own line: strings as they are
 // (as jq -r), other values as JSON (pretty on a terminal).
-func (w *responseWriter) runJQ(buf *bytes.Buffer, v any) error {
+func (w *requestOutput) runJQ(buf *bytes.Buffer, v any) error {
 	ctx := w.ctx
 	if ctx == nil {
 		ctx = context.Background()
@@ -250,7 +250,7 @@ func (w *responseWriter) runJQ(buf *bytes.Buffer, v any) error {
 			if errors.As(err, &halt) && halt.Value() == nil {
 				return nil
 			}
-			return fmt.Errorf("request: --jq %q: %s", w.opts.JQ, escapeControls(oneLine(truncate(err.Error(), 300))))
+			return fmt.Errorf("request: --jq %q: %s", w.opts.JQ, requestEscape(oneLine(jqClip(err.Error(), 300))))
 		}
 		if s, isString := out.(string); isString {
 			buf.WriteString(s)
@@ -272,19 +272,19 @@ func (w *responseWriter) runJQ(buf *bytes.Buffer, v any) error {
 	}
 }
 
-// truncate cuts s to at most n bytes, marking the cut.
-func truncate(s string, n int) string {
+// jqClip cuts s to at most n bytes, marking the cut.
+func jqClip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	return s[:n] + "..."
 }
 
-// writeFileAtomic replaces path with data: written to a temporary file in
+// writeOutputFile replaces path with data: written to a temporary file in
 // the same folder, synced, then renamed over path, so that path holds
 // either its old content or all of data, never a part. An existing file
 // keeps its mode; a new one is 0644.
-func writeFileAtomic(path string, data []byte) (err error) {
+func writeOutputFile(path string, data []byte) (err error) {
 	mode := os.FileMode(0o644)
 	if fi, statErr := os.Stat(path); statErr == nil && fi.Mode().IsRegular() {
 		mode = fi.Mode().Perm()

@@ -13,10 +13,10 @@ import (
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
 
-// itemFields are the names under which Jira's paged answers hold their
+// pageItemFields are the names under which Jira's paged answers hold their
 // items, in the order they are looked for. A page with none of them but
 // exactly one array field pages that array.
-var itemFields = [...]string{"issues", "comments", "values", "worklogs", "histories", "users", "fields"}
+var pageItemFields = [...]string{"issues", "comments", "values", "worklogs", "histories", "users", "fields"}
 
 // pager follows Jira's two paging styles for --paginate:
 //
@@ -44,9 +44,9 @@ func newPager(method string, body []byte, maxPages int) (*pager, error) {
 	return &pager{method: method, maxPages: maxPages}, nil
 }
 
-// page is one decoded page: its top-level fields in Jira's order, and
+// jiraPage is one decoded page: its top-level fields in Jira's order, and
 // where its paging fields and items are.
-type page struct {
+type jiraPage struct {
 	keys   []string
 	values []json.RawMessage
 	items  []json.RawMessage
@@ -55,16 +55,16 @@ type page struct {
 	isLast *bool
 }
 
-// constError is an error that is a constant (no start-up cost).
-type constError string
+// pagingError is an error that is a constant (no start-up cost).
+type pagingError string
 
-func (e constError) Error() string { return string(e) }
+func (e pagingError) Error() string { return string(e) }
 
 // errNotPaged is an answer that has no paging fields.
-const errNotPaged = constError("not a page")
+const errNotPaged = pagingError("not a page")
 
-// parsePage decodes a JSON object answer as a page.
-func parsePage(body []byte) (*page, error) {
+// parseJiraPage decodes a JSON object answer as a page.
+func parseJiraPage(body []byte) (*jiraPage, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		if json.Valid(body) {
@@ -72,7 +72,7 @@ func parsePage(body []byte) (*page, error) {
 		}
 		return nil, errNotJSON
 	}
-	p := &page{itemsAt: -1, startAt: -1, total: -1}
+	p := &jiraPage{itemsAt: -1, startAt: -1, total: -1}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -109,7 +109,7 @@ func parsePage(body []byte) (*page, error) {
 			arrays = append(arrays, i)
 		}
 	}
-	for _, name := range itemFields {
+	for _, name := range pageItemFields {
 		for _, i := range arrays {
 			if p.keys[i] == name && p.itemsAt < 0 {
 				p.itemsAt = i
@@ -137,16 +137,16 @@ func jsonInt(v []byte) int {
 	return n
 }
 
-// sendFunc sends one signed request for target with body.
-type sendFunc func(target *url.URL, body []byte) (*oauth.Response, error)
+// pageSender sends one signed request for target with body.
+type pageSender func(target *url.URL, body []byte) (*oauth.Response, error)
 
 // run fetches every page and returns the merged document: the first
 // page's fields in their order, the items of all pages, maxResults and
 // total (when Jira sends it) the number of items and isLast (when Jira
 // sends it) true. A first answer that is not a page is returned as single,
 // to be printed as it is.
-func (pg *pager) run(target *url.URL, body []byte, send sendFunc, progress io.Writer) (merged []byte, single *oauth.Response, err error) {
-	var first *page
+func (pg *pager) run(target *url.URL, body []byte, send pageSender, progress io.Writer) (merged []byte, single *oauth.Response, err error) {
+	var first *jiraPage
 	var items []json.RawMessage
 	asked := 0 // the startAt of the page asked for (after the first)
 	for n := 1; ; n++ {
@@ -157,7 +157,7 @@ func (pg *pager) run(target *url.URL, body []byte, send sendFunc, progress io.Wr
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
 			return nil, nil, fmt.Errorf("request --paginate: Jira answered %s for page %d (%s %s); nothing was printed", restErrorText(resp), n, pg.method, target.Redacted())
 		}
-		p, err := parsePage(resp.Body)
+		p, err := parseJiraPage(resp.Body)
 		switch {
 		case errors.Is(err, errNotPaged) && n == 1:
 			return nil, resp, nil
@@ -227,7 +227,7 @@ func (pg *pager) nextPage(target *url.URL, body []byte, startAt int) (*url.URL, 
 }
 
 // merge writes the first page with every item (see run).
-func (p *page) merge(items []json.RawMessage) []byte {
+func (p *jiraPage) merge(items []json.RawMessage) []byte {
 	var buf bytes.Buffer
 	buf.WriteByte('{')
 	for i, k := range p.keys {

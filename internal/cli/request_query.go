@@ -31,7 +31,7 @@ func escapeQueryPart(s string) string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+		case c == '%' && i+2 < len(s) && queryHexDigit(s[i+1]) && queryHexDigit(s[i+2]):
 			sb.WriteString(s[i : i+3])
 			i += 2
 		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
@@ -46,6 +46,6 @@ func escapeQueryPart(s string) string {
 	return sb.String()
 }
 
-func isHex(c byte) bool {
+func queryHexDigit(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

@@ -197,23 +197,23 @@ func TestParsePageFindsItems(t *testing.T) {
 		`{"startAt":0,"maxResults":2,"total":2,"somethingNew":[1,2]}`:              "somethingNew",
 		`{"startAt":0,"maxResults":1,"isLast":true,"values":[1],"extra":{"a":[]}}`: "values",
 	} {
-		p, err := parsePage([]byte(body))
+		p, err := parseJiraPage([]byte(body))
 		if err != nil {
-			t.Errorf("parsePage(%s): %v", body, err)
+			t.Errorf("parseJiraPage(%s): %v", body, err)
 			continue
 		}
 		if got := p.keys[p.itemsAt]; got != want {
-			t.Errorf("parsePage(%s): items under %q; want %q", body, got, want)
+			t.Errorf("parseJiraPage(%s): items under %q; want %q", body, got, want)
 		}
 	}
 	for _, body := range []string{`{"a":[1]}`, `{"startAt":0,"x":[1],"y":[2],"total":1}`, `[1,2]`, `"text"`} {
-		if _, err := parsePage([]byte(body)); err != errNotPaged {
-			t.Errorf("parsePage(%s): %v; want not a page", body, err)
+		if _, err := parseJiraPage([]byte(body)); err != errNotPaged {
+			t.Errorf("parseJiraPage(%s): %v; want not a page", body, err)
 		}
 	}
 	for _, body := range []string{`<html>`, `{"startAt":0,`, `{"a":1} x`} {
-		if _, err := parsePage([]byte(body)); err != errNotJSON {
-			t.Errorf("parsePage(%s): %v; want not JSON", body, err)
+		if _, err := parseJiraPage([]byte(body)); err != errNotJSON {
+			t.Errorf("parseJiraPage(%s): %v; want not JSON", body, err)
 		}
 	}
 }
@@ -314,7 +314,7 @@ func TestResponseWriterTerminal(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		w := &responseWriter{opts: &tt.opts, stdout: &out, stdoutTTY: tt.tty, jq: jq}
+		w := &requestOutput{opts: &tt.opts, stdout: &out, stdoutTTY: tt.tty, jq: jq}
 		if err := w.write(resp); err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -330,13 +330,13 @@ func TestWriteFileAtomicKeepsMode(t *testing.T) {
 	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeFileAtomic(path, []byte("new\x00")); err != nil {
+	if err := writeOutputFile(path, []byte("new\x00")); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
 	data, _ := os.ReadFile(path)
 	if err != nil || fi.Mode().Perm() != 0o600 || string(data) != "new\x00" {
-		t.Errorf("after writeFileAtomic: mode %v, %q (%v); want 0600, new", fi.Mode(), data, err)
+		t.Errorf("after writeOutputFile: mode %v, %q (%v); want 0600, new", fi.Mode(), data, err)
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
