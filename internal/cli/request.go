@@ -63,7 +63,7 @@ written exactly as Jira sent it, as with --raw. -o FILE writes the body
 byte-exact into FILE (atomically: FILE is replaced only by a complete body of
 a 2xx answer); -i adds the status line and headers; -s prints nothing.
 --jq EXPR filters the JSON answer with a jq expression (strings print without
-quotes).
+quotes; with -o, the file gets what --jq prints).
 
 -d takes text, @file, or - for stdin; a body is sent as application/json
 unless -H sets another Content-Type, and makes the default method POST.
@@ -74,8 +74,8 @@ XSRF check asks for, unless -H sets it.
 
 --paginate follows Jira's paging (startAt/maxResults/total with the items
 under issues, comments, values, worklogs...; or the agile isLast/values) and
-prints one JSON document holding every item, startAt 0 and maxResults and
-total the item count; POST /rest/api/2/search pages by rewriting the body's
+prints one JSON document holding every item, with maxResults and total the
+item count and startAt the first page's; POST /rest/api/2/search pages by rewriting the body's
 startAt. It stops on the last or an empty page, and after --max-pages pages
 fails rather than print a partial list.
 
