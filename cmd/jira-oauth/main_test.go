@@ -64,6 +64,8 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"applink":     cmdAppLink,
+			"attachment":  cmdAttachment,
+			"jiradata":    cmdJiraData,
 			"approve":     cmdApprove,
 			"approve-tls": cmdApproveTLS,
 			"exits":       cmdExits,
@@ -74,6 +76,7 @@ func TestScripts(t *testing.T) {
 			"noescapes":   cmdNoEscapes,
 			"waitsilent":  cmdWaitSilent,
 			"mode":        cmdMode,
+			"randfile":    cmdRandFile,
 			"nosecrets":   cmdNoSecrets,
 			"oob-login":   cmdOOBLogin,
 			"stripauth":   cmdStripAuth,
@@ -108,6 +111,7 @@ func setupProviders(env *testscript.Env) error {
 	}
 	plain := start(jiratest.Options{})
 	env.Setenv("JIRA", plain.URL)
+	env.Setenv("JIRA_UPPER", strings.Replace(plain.URL, "http://", "HTTP://", 1)) // request HTTP://...
 	env.Setenv("JIRA_JAVA", strings.ReplaceAll(plain.URL, ":", `\:`))
 	// TLS, mutual TLS, proxy, trickle: network_cmds_test.go. Its provider
 	// ($JIRA_TLS, $JIRA_MTLS) stays second, for approve-tls.

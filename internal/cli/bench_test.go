@@ -22,7 +22,12 @@ import (
 // provider and returns the config path, ready for signed requests.
 func benchLink(b *testing.B) (configPath string) {
 	b.Helper()
-	provider := jiratest.New(jiratest.Options{})
+	return benchLinkTo(b, jiratest.New(jiratest.Options{}))
+}
+
+// benchLinkTo is benchLink against a provider of the caller's.
+func benchLinkTo(b *testing.B, provider *jiratest.Provider) (configPath string) {
+	b.Helper()
 	srv := httptest.NewServer(provider)
 	b.Cleanup(srv.Close)
 	configPath = filepath.Join(b.TempDir(), "config.properties")

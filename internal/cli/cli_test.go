@@ -66,10 +66,12 @@ func TestRequestOptions(t *testing.T) {
 		args []string
 		want requestOptions
 	}{
-		{[]string{"/rest/api/2/myself"}, requestOptions{Target: "/rest/api/2/myself"}},
+		{[]string{"/rest/api/2/myself"}, requestOptions{Target: "/rest/api/2/myself", MaxPages: 1000}},
 		{[]string{"-X", "put", "-d", "@x.json", "-H", "A: 1", "-H", "B: 2", "/x"},
-			requestOptions{Target: "/x", Method: "put", Data: "@x.json", DataSet: true, Headers: []string{"A: 1", "B: 2"}}},
-		{[]string{"--data", "", "/x"}, requestOptions{Target: "/x", DataSet: true}},
+			requestOptions{Target: "/x", Method: "put", Data: "@x.json", DataSet: true, Headers: []string{"A: 1", "B: 2"}, MaxPages: 1000}},
+		{[]string{"--data", "", "/x"}, requestOptions{Target: "/x", DataSet: true, MaxPages: 1000}},
+		{[]string{"-i", "-o", "out.bin", "--raw", "--jq", ".key", "-s", "--paginate", "--max-pages", "7", "-F", "file=@a.log", "-F", "x=y", "/x"},
+			requestOptions{Target: "/x", Include: true, Output: "out.bin", Raw: true, JQ: ".key", Silent: true, Paginate: true, MaxPages: 7, Fields: []string{"file=@a.log", "x=y"}}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

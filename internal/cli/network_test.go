@@ -76,7 +76,7 @@ func TestRequestOtherHost(t *testing.T) {
 		t.Errorf("stderr %q; want one line starting %q", stderr, want)
 	}
 	stdout, stderr, code := runArgs(t, []string{"--config", configPath, "request", "--allow-other-host", "https://collector.example.net/x"}, env)
-	if code != ExitOK || stdout != "ok\n" || len(calls) != 1 || calls[0] != "https://collector.example.net/x" {
+	if code != ExitOK || stdout != "ok" || len(calls) != 1 || calls[0] != "https://collector.example.net/x" {
 		t.Errorf("--allow-other-host: exit %d, stdout %q, stderr %q, calls %q", code, stdout, stderr, calls)
 	}
 }
@@ -111,7 +111,7 @@ func TestRetryNotice(t *testing.T) {
 		return &http.Response{StatusCode: 200, Status: "200 OK", Header: http.Header{}, Body: io.NopCloser(strings.NewReader("done")), Request: r}, nil
 	})}
 	stdout, stderr, code := runArgs(t, []string{"--config", configPath, "request", "/rest/api/2/myself"}, env)
-	if code != ExitOK || stdout != "done\n" {
+	if code != ExitOK || stdout != "done" {
 		t.Errorf("exit %d, stdout %q; want 0, done", code, stdout)
 	}
 	if want := "jira-oauth: retrying in 0s (Jira answered 503 Service Unavailable; retry 1 of 3)\n"; stderr != want {

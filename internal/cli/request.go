@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
 
 // maxRequestBody bounds what -d reads from a file or stdin.
@@ -30,26 +31,63 @@ type requestOptions struct {
 	Data    string
 	DataSet bool
 	Headers []string
+	// Fields are -F name=value and name=@file: a multipart/form-data body.
+	Fields []string
 	// AllowOtherHost lets an absolute URL outside jira_home's origin
 	// receive the signed request (and so the access token).
 	AllowOtherHost bool
+
+	Include  bool   // -i: status line and headers before the body
+	Output   string // -o FILE: the body into FILE ("-": stdout)
+	Raw      bool   // --raw: the body as received, also on a terminal
+	JQ       string // --jq EXPR
+	Silent   bool   // -s: nothing on stdout
+	Paginate bool   // --paginate
+	MaxPages int    // --max-pages
 }
+
+// defaultMaxPages is --max-pages' default.
+const defaultMaxPages = 1000
 
 func newCmdRequest(a *app, runF func(*requestOptions) error) *cobra.Command {
 	opts := &requestOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "request URL|PATH",
 		Short: "Make a signed call to Jira's REST API",
-		Long: `Make a call signed with the saved access token and print the body (JSON is
-pretty-printed). PATH is relative to jira_home. Exits 0 only on a 2xx answer.
+		Long: `Make a call signed with the saved access token and print the body. PATH is
+relative to jira_home; a query is encoded as typed ('?jql=project = DEMO').
+Exits 0 only on a 2xx answer.
+
+On a terminal JSON is pretty-printed; otherwise (a pipe, a file) the body is
+written exactly as Jira sent it, as with --raw. -o FILE writes the body
+byte-exact into FILE (atomically: FILE is replaced only by a complete body of
+a 2xx answer); -i adds the status line and headers; -s prints nothing.
+--jq EXPR filters the JSON answer with a jq expression (strings print without
+quotes; with -o, the file gets what --jq prints).
+
 -d takes text, @file, or - for stdin; a body is sent as application/json
 unless -H sets another Content-Type, and makes the default method POST.
+-F name=@file (or name=value, repeatable) sends multipart/form-data, streamed
+from the file, as Jira's attachment upload wants (part name "file").
+Every request but a GET carries X-Atlassian-Token: no-check, which Jira's
+XSRF check asks for, unless -H sets it.
+
+--paginate follows Jira's paging (startAt/maxResults/total with the items
+under issues, comments, values, worklogs...; or the agile isLast/values) and
+prints one JSON document holding every item, with maxResults and total the
+item count and startAt the first page's; POST /rest/api/2/search pages by rewriting the body's
+startAt. It stops on the last or an empty page, and after --max-pages pages
+fails rather than print a partial list.
+
 A full URL must have jira_home's scheme, host and port (the request carries
 the access token) unless --allow-other-host. GET, HEAD, PUT and DELETE
-answered 429 or 503 are retried up to 3 times (POST only on 429).`,
+answered 429 or 503 are retried up to 3 times (POST only on 429); a -F body
+from stdin (name=@-) is sent once and never retried.`,
 		Example: `  jira-oauth request /rest/api/2/myself
-  jira-oauth request 'https://jira.example.com/rest/api/2/search?jql=project=DEMO'
+  jira-oauth request '/rest/api/2/search?jql=project = DEMO' --paginate --jq '.issues[].key'
   jira-oauth request -X POST -d '{"body":"Built by CI"}' /rest/api/2/issue/DEMO-1/comment
+  jira-oauth request -F file=@build.log /rest/api/2/issue/DEMO-1/attachments
+  jira-oauth request -o logo.png /secure/attachment/10200/logo.png
   echo '{"body":"from stdin"}' | jira-oauth request -d - /rest/api/2/issue/DEMO-1/comment
   jira-oauth request -X PUT -H 'Content-Type: application/json' -d @issue.json /rest/api/2/issue/DEMO-1`,
 		Args: exactArgs(1, "one argument, a URL or a path such as /rest/api/2/myself"),
@@ -62,15 +100,24 @@ answered 429 or 503 are retried up to 3 times (POST only on 429).`,
 			return runRequest(cmd, opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Method, "request", "X", "", "HTTP method (default GET, or POST with -d)")
+	cmd.Flags().StringVarP(&opts.Method, "request", "X", "", "HTTP method (default GET, or POST with -d or -F)")
 	cmd.Flags().StringVarP(&opts.Data, "data", "d", "", "request body: text, @file, or - for stdin")
+	cmd.Flags().StringArrayVarP(&opts.Fields, "form", "F", nil, "multipart/form-data field 'name=value', or 'name=@file' to upload a file (repeatable)")
 	cmd.Flags().StringArrayVarP(&opts.Headers, "header", "H", nil, "extra header 'Name: value' (repeatable)")
 	cmd.Flags().BoolVar(&opts.AllowOtherHost, "allow-other-host", false, "send the signed request (and the access token) to a URL outside jira_home's scheme, host and port")
+	cmd.Flags().BoolVarP(&opts.Include, "include", "i", false, "print the status line and response headers before the body")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the body to FILE (atomically, byte-exact) instead of stdout; - for stdout")
+	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "print the body exactly as received, also on a terminal")
+	cmd.Flags().StringVar(&opts.JQ, "jq", "", "filter the JSON answer with a jq expression, e.g. '.issues[].key'")
+	cmd.Flags().BoolVarP(&opts.Silent, "silent", "s", false, "print no body; the exit code tells")
+	cmd.Flags().BoolVar(&opts.Paginate, "paginate", false, "follow Jira's paging and print one JSON document with every item")
+	cmd.Flags().IntVar(&opts.MaxPages, "max-pages", defaultMaxPages, "with --paginate, the most pages to fetch")
 	return cmd
 }
 
 func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	a := opts.app
+	ctx := cmd.Context()
 	header, err := parseHeaders(opts.Headers)
 	if err != nil {
 		return err
@@ -79,19 +126,53 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	if strings.IndexFunc(method, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
 		return usageErrorf(fmt.Sprintf("-X %q is not an HTTP method: use GET, POST, PUT, DELETE or another method name", opts.Method))
 	}
+	if opts.DataSet && len(opts.Fields) > 0 {
+		return usageErrorf("-d and -F cannot be used together: -d sends one body, -F a multipart form; choose one")
+	}
 	if method == "" {
 		method = http.MethodGet
-		if opts.DataSet {
+		if opts.DataSet || len(opts.Fields) > 0 {
 			method = http.MethodPost
 		}
 	}
+	if err := checkOutputFlags(opts, method); err != nil {
+		return err
+	}
+	jq, err := compileJQ(opts.JQ)
+	if err != nil {
+		return err
+	}
 	var body []byte
-	if opts.DataSet {
-		if body, err = readData(cmd.Context(), opts.Data, a.env.Stdin); err != nil {
+	var form *multipartBody
+	switch {
+	case opts.DataSet:
+		if body, err = readData(ctx, opts.Data, a.env.Stdin); err != nil {
 			return err
 		}
 		if header.Get("Content-Type") == "" {
 			header.Set("Content-Type", "application/json")
+		}
+	case len(opts.Fields) > 0:
+		if form, err = newMultipartBody(opts.Fields, a.env.Stdin); err != nil {
+			return err
+		}
+		if header.Get("Content-Type") != "" {
+			return usageErrorf("-H Content-Type cannot be used with -F: the multipart body sets its own Content-Type with the boundary")
+		}
+		header.Set("Content-Type", form.contentType())
+	}
+	// Jira's XSRF check refuses multipart and form posts without this
+	// header (403 "XSRF check failed"); it is harmless on JSON calls.
+	if _, set := header["X-Atlassian-Token"]; !set && (method != http.MethodGet || form != nil) {
+		header.Set("X-Atlassian-Token", "no-check")
+	}
+	if header.Get("Accept") == "" {
+		header.Set("Accept", "application/json")
+	}
+	var pager *pager
+	if opts.Paginate {
+		if pager, err = newPager(method, body, opts.MaxPages); err != nil {
+			return err
 		}
 	}
 
@@ -107,6 +188,10 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	if err != nil {
 		return err
 	}
+	if form != nil && form.usesStdin() {
+		// stdin can be read once: such an upload is never retried.
+		client.Retry = nil
+	}
 	target, err := resolveTarget(client.JiraHome, opts.Target)
 	if err != nil {
 		return err
@@ -114,48 +199,74 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	if err := checkOrigin(client.JiraHome, target, opts.AllowOtherHost); err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(cmd.Context(), method, target.String(), bytes.NewReader(body))
+	send := func(target *url.URL, body []byte) (*oauth.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, method, target.String(), bytes.NewReader(body))
+		if err != nil {
+			return nil, usageErrorf(fmt.Sprintf("cannot make a %s request to %s: %v", method, target.Redacted(), err))
+		}
+		switch {
+		case form != nil:
+			// Streamed: each attempt reopens the files (see multipartBody).
+			req.Body, req.GetBody, req.ContentLength = http.NoBody, form.open, form.length
+		case body == nil:
+			req.Body, req.GetBody, req.ContentLength = nil, nil, 0
+		}
+		for name, values := range header {
+			req.Header[name] = values
+		}
+		resp, err := client.Do(ctx, req, accessToken)
+		if err != nil {
+			return nil, err
+		}
+		if isAnonymous(resp) {
+			return nil, &anonymousError{op: "request"}
+		}
+		return resp, nil
+	}
+	out := &requestOutput{ctx: ctx, opts: opts, stdout: a.stdout(), stdoutTTY: isTerminal(a.env.Stdout), jq: jq}
+	if pager != nil {
+		progress := io.Discard
+		if isTerminal(a.env.Stderr) {
+			progress = a.stderr()
+		}
+		merged, single, err := pager.run(target, body, send, progress)
+		switch {
+		case err != nil:
+			return err
+		case single != nil:
+			return out.write(single)
+		}
+		return out.writeJSONDocument(merged)
+	}
+	resp, err := send(target, body)
 	if err != nil {
-		return usageErrorf(fmt.Sprintf("cannot make a %s request to %s: %v", method, target, err))
-	}
-	if body == nil {
-		req.Body, req.GetBody, req.ContentLength = nil, nil, 0
-	}
-	for name, values := range header {
-		req.Header[name] = values
-	}
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
-	}
-
-	resp, err := client.Do(cmd.Context(), req, accessToken)
-	if err != nil {
-		return err
-	}
-	if err := writeBody(a.stdout(), resp.Header.Get("Content-Type"), resp.Body); err != nil {
 		return err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if err := out.writeFailure(resp); err != nil {
+			return err
+		}
 		msg := fmt.Sprintf("request: Jira answered %s for %s %s", resp.Status, method, target.Redacted())
 		if location := resp.Header.Get("Location"); resp.StatusCode < 400 && location != "" {
 			msg += fmt.Sprintf(", redirecting to %s: signed requests cannot follow redirects; if Jira moved (http to https, another host), set jira_home to its base URL", location)
 		}
 		return errors.New(msg)
 	}
-	return nil
+	return out.write(resp)
 }
 
 // resolveTarget turns the argument of request into an absolute URL: a path
 // is taken relative to jira_home (keeping its context path, e.g. /jira).
 func resolveTarget(home *url.URL, target string) (*url.URL, error) {
-	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
+	target = encodeQuery(target)
+	if lower := strings.ToLower(target); strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
 		u, err := url.Parse(target)
 		if err != nil || u.Host == "" {
 			return nil, usageErrorf(fmt.Sprintf("%q is not a valid URL: give a full http(s) URL or a path such as /rest/api/2/myself", target))
 		}
 		return u, nil
 	}
-	if strings.Contains(target, "://") {
+	if head, _, _ := strings.Cut(target, "?"); strings.Contains(head, "://") {
 		return nil, usageErrorf(fmt.Sprintf("%q: only http and https URLs are supported", target))
 	}
 	if !strings.HasPrefix(target, "/") {
@@ -202,12 +313,25 @@ func parseHeaders(lines []string) (http.Header, error) {
 		if !ok || name == "" || strings.ContainsAny(name, " \t") {
 			return nil, usageErrorf(fmt.Sprintf("-H %q is not a header: write it as 'Name: value'", line))
 		}
+		if strings.IndexFunc(name, func(r rune) bool { return !headerTokenChar(r) }) >= 0 {
+			return nil, usageErrorf(fmt.Sprintf("-H %q: the header name %q may hold only letters, digits and !#$%%&'*+-.^_`|~", line, name))
+		}
 		if strings.EqualFold(name, "Authorization") {
 			return nil, usageErrorf("-H Authorization is not allowed: jira-oauth signs the request itself")
 		}
-		header.Add(name, strings.TrimSpace(value))
+		value = strings.TrimSpace(value)
+		if strings.IndexFunc(value, func(r rune) bool { return r != '\t' && (r < ' ' || r == 0x7f) }) >= 0 {
+			return nil, usageErrorf(fmt.Sprintf("-H %q: the value of %s holds a control character (a line break?): give it on one line", line, name))
+		}
+		header.Add(name, value)
 	}
 	return header, nil
+}
+
+// headerTokenChar reports whether r may appear in a header name (RFC 9110
+// section 5.6.2: tchar).
+func headerTokenChar(r rune) bool {
+	return r < 0x7f && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r))
 }
 
 // readData returns the body given by -d: text, @file, or - for stdin.
@@ -257,7 +381,8 @@ func readAll(ctx context.Context, r io.Reader) ([]byte, error) {
 	}
 }
 
-// writeBody prints a response body, pretty-printing JSON.
+// writeBody prints a response body for a terminal, pretty-printing JSON
+// and ending it with a newline.
 func writeBody(w io.Writer, contentType string, body []byte) error {
 	if len(body) == 0 {
 		return nil

@@ -24,6 +24,9 @@ type sandboxOptions struct {
 	PublicKey   string
 	AutoApprove bool
 	User        string
+	// SearchIssues is how many issues LOAD-1... /rest/api/2/search finds
+	// besides the seed issues, to try request --paginate.
+	SearchIssues int
 }
 
 func newCmdSandbox(a *app, runF func(*sandboxOptions) error) *cobra.Command {
@@ -38,7 +41,13 @@ scripts without a Jira. It is NOT Jira and listens on loopback only.
 It registers one incoming Application Link: the consumer key (--consumer-key,
 else consumer_key from the config) with the public key (--public-key, else
 the public key file keygen wrote beside the config). It prints its URL on stdout, then logs
-each request on stderr until Ctrl-C.`,
+each request on stderr until Ctrl-C.
+
+Besides the OAuth endpoints it serves /rest/api/2/myself, issues DEMO-1 and
+DEMO-2 with their comments and attachments (upload with request -F), a paged
+/rest/api/2/search (the seed issues plus --search-issues issues LOAD-1...,
+at most 100 a page) and an agile board list (/rest/agile/1.0/board), so that
+request --paginate has pages to follow.`,
 		Example: `  jira-oauth sandbox --auto-approve
   jira-oauth sandbox --addr 127.0.0.1:8080 --consumer-key demo --public-key jira_publickey.pem`,
 		Args: exactArgs(0, "no arguments"),
@@ -54,6 +63,7 @@ each request on stderr until Ctrl-C.`,
 	cmd.Flags().StringVar(&opts.PublicKey, "public-key", "", "PEM public key of the Application Link (default: the public key file keygen wrote beside the config)")
 	cmd.Flags().BoolVar(&opts.AutoApprove, "auto-approve", false, "approve every request token as soon as its authorize URL is opened")
 	cmd.Flags().StringVar(&opts.User, "user", "admin", "the Jira user who approves and whom /rest/api/2/myself returns")
+	cmd.Flags().IntVar(&opts.SearchIssues, "search-issues", 250, "issues LOAD-1...LOAD-N that /rest/api/2/search finds, for trying --paginate")
 	return cmd
 }
 
@@ -108,6 +118,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 		},
 	})
 	provider.AddConsumer(consumerKey, "jira-oauth sandbox link", pub)
+	provider.SetSearchIssues(opts.SearchIssues)
 	server := &http.Server{Handler: provider, ReadHeaderTimeout: 10 * time.Second}
 
 	baseURL := "http://" + listener.Addr().String()

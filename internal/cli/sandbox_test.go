@@ -83,7 +83,7 @@ func TestSandbox(t *testing.T) {
 		t.Fatalf("authorize page shows no verifier (--auto-approve):\n%s", page)
 	}
 	run("accessToken", string(m[1]))
-	if got := run("request", "/rest/api/2/myself"); !strings.Contains(got, `"name": "alice"`) {
+	if got := run("request", "/rest/api/2/myself"); !strings.Contains(got, `"name":"alice"`) {
 		t.Errorf("myself = %s; want user alice (--user)", got)
 	}
 

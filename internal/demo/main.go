@@ -121,8 +121,47 @@ func run(ctx context.Context, root string, out io.Writer) error {
 			return err
 		}
 	}
+	if err := d.pagesAndUpload(ctx); err != nil {
+		return err
+	}
 	stopSandbox()
 	d.say("Done. The temporary folder is removed; nothing is left behind.")
+	return nil
+}
+
+// pagesAndUpload shows request --paginate over the sandbox's search and
+// an attachment upload and download.
+func (d *demo) pagesAndUpload(ctx context.Context) error {
+	d.say("10. A paginated search: Jira gives at most 100 issues a page; --paginate follows\n" +
+		"    every page (see the sandbox log) and prints one document, here filtered by --jq")
+	if _, err := d.jiraOAuth(ctx, "request", "--paginate", "--jq",
+		`"\(.issues | length) issues, \(.issues[0].key) to \(.issues[-1].key)"`,
+		"/rest/api/2/search?jql=project = LOAD&maxResults=100"); err != nil {
+		return err
+	}
+	d.say("11. Attach a build log to an issue (multipart, streamed), then download it byte-exact")
+	var log bytes.Buffer
+	for i := 1; i <= 2000; i++ {
+		fmt.Fprintf(&log, "step %d: ok\n", i)
+	}
+	if err := os.WriteFile(filepath.Join(d.dir, "build.log"), log.Bytes(), 0o644); err != nil {
+		return err
+	}
+	contentURL, err := d.jiraOAuth(ctx, "request", "-F", "file=@build.log", "--jq", ".[0].content", "/rest/api/2/issue/DEMO-1/attachments")
+	if err != nil {
+		return err
+	}
+	if _, err := d.jiraOAuth(ctx, "request", "-o", "downloaded.log", strings.TrimSpace(contentURL)); err != nil {
+		return err
+	}
+	got, err := os.ReadFile(filepath.Join(d.dir, "downloaded.log"))
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(got, log.Bytes()) {
+		return errors.New("the downloaded attachment differs from build.log")
+	}
+	fmt.Fprintf(d.out, "downloaded.log is build.log, byte for byte (%d bytes)\n", len(got))
 	return nil
 }
 

@@ -53,8 +53,8 @@ func TestDemo(t *testing.T) {
 		"a LOCAL TEST provider, not Jira",
 		"/plugins/servlet/oauth/authorize?oauth_token=",
 		"Access token saved in config.properties",
-		`"name": "admin"`,
-		`"body": "Built and tested by CI (jira-oauth demo)"`,
+		`"name":"admin"`,
+		`"body":"Built and tested by CI (jira-oauth demo)"`,
 		"private_key=(hidden",
 		`[browser] http://127.0.0.1:`,
 		`: "jira-oauth is approved"`,
@@ -64,6 +64,10 @@ func TestDemo(t *testing.T) {
 		"Access token renewed and saved",
 		"access token:  present",
 		"✓ access      the access token acts as admin",
+		"250 issues, LOAD-1 to LOAD-250",
+		"jiratest: GET /rest/api/2/search -> 200",
+		"/secure/attachment/10200/build.log",
+		"downloaded.log is build.log, byte for byte (26893 bytes)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q\n%s", want, got)

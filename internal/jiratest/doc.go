@@ -19,8 +19,17 @@
 //	GET  /rest/api/2/myself
 //	GET  /rest/api/2/serverInfo
 //	GET  /rest/api/2/issue/{key}                          (seed issues DEMO-1, DEMO-2)
-//	GET  /rest/api/2/issue/{key}/comment
+//	GET  /rest/api/2/issue/{key}/comment                  (paged: startAt, maxResults)
 //	POST /rest/api/2/issue/{key}/comment
+//	GET  /rest/api/2/search?jql=&startAt=&maxResults=     (maxResults capped at 100)
+//	POST /rest/api/2/search                               (the same as a JSON body)
+//	GET  /rest/agile/1.0/board                            (agile paging: isLast, values; cap 50)
+//	POST /rest/api/2/issue/{key}/attachments              (multipart part "file"; needs
+//	                                                       X-Atlassian-Token: no-check)
+//	GET  /secure/attachment/{id}/{filename}               (an attachment's content URL)
+//
+// Paged answers report total honestly unless MisreportTotal says otherwise;
+// SetSearchIssues, SetBoards and SetAttachmentLimit size the data.
 //
 // Refusals use net.oauth's format: status 400 or 401, a
 // `WWW-Authenticate: OAuth realm="...", oauth_problem="..."` header and a

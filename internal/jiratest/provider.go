@@ -73,6 +73,14 @@ type Provider struct {
 	hostile bool
 	// tokenCalls and hugeTokens: see TokenCalls and HugeTokenAnswers.
 	tokenCalls, hugeTokens int
+	// paged REST answers (paging.go, search.go, board.go)
+	totalSkew    int // see MisreportTotal
+	searchIssues int // see SetSearchIssues
+	boards       int // see SetBoards
+	// attachments.go
+	attachments      []*Attachment
+	nextAttachmentID int
+	attachmentLimit  int64 // see SetAttachmentLimit; 0: default
 }
 
 type consumer struct {
@@ -94,6 +102,9 @@ func New(opts Options) *Provider {
 		accessTokens:  map[string]*accessToken{},
 		nonces:        map[string]time.Time{},
 		nextCommentID: 10100,
+		// attachments, boards: attachments.go, board.go
+		nextAttachmentID: 10200,
+		boards:           defaultBoards,
 	}
 	if opts.BaseURL != "" {
 		p.baseScheme, p.baseHost, p.basePrefix, p.baseErr = parseBaseURL(opts.BaseURL)
@@ -197,16 +208,22 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "jiratest: invalid Options.BaseURL", http.StatusInternalServerError)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		http.Error(rw, "cannot read request body", http.StatusBadRequest)
-		return
+	// A multipart body (an attachment upload) is streamed by its handler,
+	// which applies the attachment size limit; others are read here.
+	var body []byte
+	if !isMultipart(r) {
+		var err error
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil {
+			http.Error(rw, "cannot read request body", http.StatusBadRequest)
+			return
+		}
+		if len(body) > maxBody {
+			http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	if len(body) > maxBody {
-		http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
-		return
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	t := p.target(r)
 	req := &request{r: r, body: body, t: t}
 	if p.countTokenCall(rw, t.route) {
@@ -222,6 +239,8 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 		p.serveAccessToken(rw, req)
 	case t.route == "/rest" || strings.HasPrefix(t.route, "/rest/"):
 		p.serveREST(rw, req)
+	case strings.HasPrefix(t.route, "/secure/attachment/"):
+		p.serveAttachmentContent(rw, req)
 	default:
 		http.NotFound(rw, r)
 	}

@@ -107,6 +107,16 @@ func (p *Provider) serveREST(w http.ResponseWriter, req *request) {
 	}
 	method := req.r.Method
 	switch {
+	case req.t.route == "/rest/agile/1.0/board":
+		p.serveBoards(w, req, base, user)
+	case len(parts) == 1 && parts[0] == "search":
+		p.serveSearch(w, req, base, user)
+	case len(parts) == 3 && parts[0] == "issue" && parts[2] == "attachments":
+		if method != http.MethodPost {
+			methodNotAllowed(w, http.MethodPost)
+			return
+		}
+		p.addAttachments(w, req, base, parts[1], user)
 	case len(parts) == 1 && parts[0] == "myself":
 		if method != http.MethodGet {
 			methodNotAllowed(w, http.MethodGet)
@@ -142,7 +152,7 @@ func (p *Provider) serveREST(w http.ResponseWriter, req *request) {
 	case len(parts) == 3 && parts[0] == "issue" && parts[2] == "comment":
 		switch method {
 		case http.MethodGet:
-			p.serveComments(w, base, parts[1], user)
+			p.serveComments(w, req, base, parts[1], user)
 		case http.MethodPost:
 			p.addComment(w, req, base, parts[1], user)
 		default:
@@ -268,18 +278,38 @@ func (p *Provider) issueJSON(base, keyOrID, user string) (body map[string]any, o
 	}, true
 }
 
-func (p *Provider) serveComments(w http.ResponseWriter, base, key, user string) {
+// Comment pages: Jira's GET .../comment answers up to 5000 comments a
+// page unless maxResults asks for fewer.
+const commentMaxResults = 5000
+
+// serveComments answers GET /rest/api/2/issue/{key}/comment, paged by
+// startAt and maxResults (REST v2 style: startAt, maxResults, total,
+// comments).
+func (p *Provider) serveComments(w http.ResponseWriter, req *request, base, key, user string) {
+	pr, msg := parsePage(req.r.URL.Query(), commentMaxResults, commentMaxResults)
+	if msg != "" {
+		writeRESTError(w, http.StatusBadRequest, msg)
+		return
+	}
 	p.mu.Lock()
 	is := p.issueLocked(key)
 	var body map[string]any
+	total := 0
 	if is != nil && user != "" {
-		body = p.commentsJSON(base, is)
+		total = len(is.comments)
+		from, to := pr.window(total)
+		list := make([]map[string]any, 0, to-from)
+		for _, c := range is.comments[from:to] {
+			list = append(list, p.commentJSON(base, is, c))
+		}
+		body = map[string]any{"comments": list, "maxResults": pr.maxResults, "startAt": pr.startAt}
 	}
 	p.mu.Unlock()
 	if body == nil {
 		writeRESTError(w, http.StatusNotFound, msgNoIssue)
 		return
 	}
+	body["total"] = p.reportedTotal(total)
 	writeJSON(w, http.StatusOK, body)
 }
 

@@ -63,6 +63,7 @@ type Credentials struct {
 type Response struct {
 	StatusCode int
 	Status     string
+	Proto      string // e.g. "HTTP/1.1", for request --include
 	Header     http.Header
 	Body       []byte
 }
@@ -176,7 +177,7 @@ func (c *Client) do(ctx context.Context, req *http.Request, accessToken string) 
 	if perr := rt.problem(); perr != nil {
 		return nil, perr
 	}
-	return &Response{StatusCode: rt.resp.StatusCode, Status: rt.resp.Status, Header: rt.resp.Header, Body: rt.body}, nil
+	return &Response{StatusCode: rt.resp.StatusCode, Status: rt.resp.Status, Proto: rt.resp.Proto, Header: rt.resp.Header, Body: rt.body}, nil
 }
 
 // makeReplayable reads req.Body once, through the size limit, and gives req
