@@ -73,6 +73,7 @@ func TestScripts(t *testing.T) {
 			"stripauth":   cmdStripAuth,
 			"throttle":    cmdThrottle,
 			"waitissued":  cmdWaitIssued,
+			"setenvfrom":  cmdSetenvFrom,
 		},
 	})
 }

@@ -102,7 +102,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 
 func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 	// config (its mode is a check below, not a warning)
-	cfg, err := config.Load(a.configPath)
+	cfg, err := a.readConfig() // with the environment: envconfig.go
 	if err == nil {
 		a.rememberSecrets(cfg)
 	}
