@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,24 +17,29 @@ type statusOptions struct {
 
 	JSON        bool
 	ShowSecrets bool
+	Offline     bool
 }
 
 func newCmdStatus(a *app, runF func(*statusOptions) error) *cobra.Command {
 	opts := &statusOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show what the config holds, without secrets; fail without a usable access token",
-		Long: `Show what the config holds without contacting Jira: jira_home, the consumer
+		Short: "Show what the config holds, without secrets, and check the access token with Jira",
+		Long: `Show what the config holds: jira_home, the consumer
 key, the public key fingerprint (SHA-256 of the public key, as 'openssl pkey
 -pubout -outform DER | openssl dgst -sha256 -binary | base64' prints it),
 and whether a request or access token is present, with when they were
 issued and expire. Secrets are never shown unless --show-secrets.
 
-Exits 0 only when there is an access token that has not expired, so CI can
-gate on it (exit 3 otherwise). 'jira-oauth whoami' checks that Jira
-accepts the token.`,
+Then, like 'gh auth status', it checks the token with Jira: one signed call
+(GET /rest/api/2/myself). Exits 0 only when Jira accepts the token, so CI
+can gate on it: 3 without a usable token in the config (no call is made),
+4 when Jira refuses it (revoked, expired at Jira, unknown consumer), 5 when
+Jira cannot be reached. --offline skips the call: it only reads the config
+(exit 0 for an access token that has not expired).`,
 		Example: `  jira-oauth status
   jira-oauth status --json
+  jira-oauth status --offline
   jira-oauth status || jira-oauth login`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -45,6 +51,7 @@ accepts the token.`,
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
 	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "also print private_key, secret and request_token_secret")
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "only read the config; do not check the token with Jira")
 	return cmd
 }
 
@@ -76,10 +83,19 @@ type statusReport struct {
 	RequestToken tokenStatus       `json:"request_token"`
 	AccessToken  tokenStatus       `json:"access_token"`
 	Usable       bool              `json:"usable"`
+	Jira         *jiraCheck        `json:"jira,omitempty"`
+	Environment  []string          `json:"environment,omitempty"`
 	Secrets      map[string]string `json:"secrets,omitempty"`
 }
 
-func runStatus(_ context.Context, opts *statusOptions) error {
+// jiraCheck is status's signed call: whether Jira accepts the token.
+type jiraCheck struct {
+	Accepted bool   `json:"accepted"`
+	User     string `json:"user,omitempty"`
+	Problem  string `json:"problem,omitempty"`
+}
+
+func runStatus(ctx context.Context, opts *statusOptions) error {
 	a := opts.app
 	cfg, err := a.loadConfig()
 	if err != nil {
@@ -126,6 +142,12 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 	}
 	keyOK := r.PrivateKey.Present && r.PrivateKey.Problem == ""
 	r.Usable = r.AccessToken.Present && !r.AccessToken.Expired && keyOK
+	_, r.Environment = cfg.Overlaid()
+	var liveErr error
+	if r.Usable && !opts.Offline {
+		r.Jira, liveErr = checkWithJira(ctx, a, cfg)
+		r.Usable = r.Jira.Accepted
+	}
 	if opts.ShowSecrets {
 		r.Secrets = map[string]string{}
 		for _, key := range config.SecretKeys {
@@ -143,6 +165,8 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 		printStatus(a, r)
 	}
 	switch {
+	case liveErr != nil:
+		return liveErr
 	case !r.AccessToken.Present:
 		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
 	case !keyOK:
@@ -196,6 +220,16 @@ func printStatus(a *app, r statusReport) {
 		}
 	}
 	fmt.Fprintf(w, "access token:  %s\n", access)
+	if len(r.Environment) > 0 {
+		fmt.Fprintf(w, "environment:   %s\n", strings.Join(r.Environment, ", "))
+	}
+	switch {
+	case r.Jira == nil:
+	case r.Jira.Accepted:
+		fmt.Fprintf(w, "jira:          accepts the access token (user %s)\n", r.Jira.User)
+	default:
+		fmt.Fprintf(w, "jira:          %s\n", r.Jira.Problem)
+	}
 	for _, key := range config.SecretKeys {
 		if v, ok := r.Secrets[key]; ok {
 			fmt.Fprintf(w, "%s=%s\n", key, v)
@@ -218,4 +252,20 @@ func describeToken(t tokenStatus) string {
 		s += ", expires " + t.ExpiresAt
 	}
 	return s
+}
+
+// checkWithJira makes status's one signed call (GET /rest/api/2/myself)
+// and returns what Jira said, and the error status exits with when Jira
+// refuses the token (exit 4) or cannot be reached (exit 5).
+func checkWithJira(ctx context.Context, a *app, cfg *config.File) (*jiraCheck, error) {
+	client, err := a.oauthClient(cfg)
+	if err != nil {
+		return &jiraCheck{Problem: "not checked: " + oneLine(err.Error())}, err
+	}
+	s := &restSession{cfg: cfg, client: client, accessToken: token(cfg, config.KeyAccessToken)}
+	user, err := s.myself(ctx, "status")
+	if err != nil {
+		return &jiraCheck{Problem: "refused or unreachable: " + oneLine(a.secrets.scrub(err.Error()))}, err
+	}
+	return &jiraCheck{Accepted: true, User: user.Name}, nil
 }
