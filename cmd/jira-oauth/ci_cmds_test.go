@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -46,4 +47,18 @@ func cmdSetenvFrom(ts *testscript.TestScript, neg bool, args []string) {
 		text = strings.ReplaceAll(strings.TrimSpace(text), "\n", `\n`)
 	}
 	ts.Setenv(args[0], text)
+}
+
+// pythonJiraPython is the interpreter that has Debian's python3-jira: the
+// system one, not a pyenv shim earlier on PATH.
+const pythonJiraPython = "/usr/bin/python3"
+
+// pythonJira reports whether the python-jira tests run: when the system
+// Python imports jira, or always when JIRA_OAUTH_REQUIRE_PYTHON_JIRA is
+// set (CI), so that a missing package fails them instead of skipping.
+func pythonJira() bool {
+	if os.Getenv("JIRA_OAUTH_REQUIRE_PYTHON_JIRA") != "" {
+		return true
+	}
+	return exec.Command(pythonJiraPython, "-c", "import jira").Run() == nil
 }

@@ -56,6 +56,10 @@ func TestScripts(t *testing.T) {
 			if cond == "requirejava" {
 				return os.Getenv("JIRA_OAUTH_REQUIRE_JAVA") != "", nil
 			}
+			// [pythonjira]: Debian's python3-jira imports (or CI requires it).
+			if cond == "pythonjira" {
+				return pythonJira(), nil
+			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
