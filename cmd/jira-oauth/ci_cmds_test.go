@@ -3,9 +3,11 @@ package main
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -61,4 +63,54 @@ func pythonJira() bool {
 		return true
 	}
 	return exec.Command(pythonJiraPython, "-c", "import jira").Run() == nil
+}
+
+// freeaddr VAR sets VAR to a loopback host:port that was free a moment
+// ago, for a background 'jira-oauth proxy --addr $VAR'.
+func cmdFreeAddr(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeaddr VAR")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	addr := l.Addr().String()
+	ts.Check(l.Close())
+	ts.Setenv(args[0], addr)
+}
+
+// waitfile FILE waits (up to a minute) until FILE exists and is not empty:
+// the proxy writes --token-file once it listens.
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if fi, err := os.Stat(ts.MkAbs(args[0])); err == nil && fi.Size() > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitfile %s: still missing after a minute", args[0])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitlisten ADDR waits (up to a minute) until something accepts TCP
+// connections on ADDR.
+func cmdWaitListen(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitlisten ADDR")
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if c, err := net.Dial("tcp", args[0]); err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("waitlisten %s: nothing listens after a minute", args[0])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

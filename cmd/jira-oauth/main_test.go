@@ -78,6 +78,9 @@ func TestScripts(t *testing.T) {
 			"throttle":    cmdThrottle,
 			"waitissued":  cmdWaitIssued,
 			"setenvfrom":  cmdSetenvFrom,
+			"freeaddr":    cmdFreeAddr,
+			"waitfile":    cmdWaitFile,
+			"waitlisten":  cmdWaitListen,
 		},
 	})
 }
