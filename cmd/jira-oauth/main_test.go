@@ -81,6 +81,7 @@ func TestScripts(t *testing.T) {
 			"freeaddr":    cmdFreeAddr,
 			"waitfile":    cmdWaitFile,
 			"waitlisten":  cmdWaitListen,
+			"recipe":      cmdRecipe,
 		},
 	})
 }

@@ -94,12 +94,6 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 		return usageErrorf(fmt.Sprintf("--addr %s: cannot listen: %v", opts.Addr, err))
 	}
 	defer listener.Close()
-	// Written once the proxy listens: a script can wait for the file.
-	if opts.TokenFile != "" {
-		if err := config.WriteFileAtomic(opts.TokenFile, []byte(tok+"\n"), 0o600); err != nil {
-			return fmt.Errorf("--token-file %s: %w", opts.TokenFile, err)
-		}
-	}
 
 	logw := a.secrets.writer(a.stderr())
 	retry := oauth.DefaultRetry()
@@ -131,8 +125,12 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 	if _, err := fmt.Fprint(a.stdout(), out); err != nil {
 		return err
 	}
-	if f, ok := a.stdout().(interface{ Sync() error }); ok {
-		_ = f.Sync()
+	// Written once the proxy listens and its URL is out: a script can wait
+	// for the file.
+	if opts.TokenFile != "" {
+		if err := config.WriteFileAtomic(opts.TokenFile, []byte(tok+"\n"), 0o600); err != nil {
+			return fmt.Errorf("--token-file %s: %w", opts.TokenFile, err)
+		}
 	}
 	fmt.Fprintf(logw, "jira-oauth proxy: %s signs requests for %s; Ctrl-C stops it\n", baseURL, client.JiraHome)
 

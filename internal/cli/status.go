@@ -107,7 +107,9 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		JiraHome:    cfg.Get(config.KeyJiraHome),
 		ConsumerKey: cfg.Get(config.KeyConsumerKey),
 	}
-	r.Mode = fmt.Sprintf("%04o", cfg.Perm())
+	if cfg.Exists() {
+		r.Mode = fmt.Sprintf("%04o", cfg.Perm())
+	}
 	if cfg.Get(config.KeyPrivateKey) != "" {
 		r.PrivateKey.Present = true
 		if key, err := keys.Parse(cfg.Get(config.KeyPrivateKey)); err != nil {
@@ -195,8 +197,13 @@ func printStatus(a *app, r statusReport) {
 		return s
 	}
 	mode := ""
-	if r.Mode != "" {
+	switch {
+	case r.Mode != "":
 		mode = " (mode " + r.Mode + ")"
+	case r.Config == stdinConfig:
+		mode = " (stdin)"
+	default:
+		mode = " (no such file: the environment gives the values)"
 	}
 	fmt.Fprintf(w, "config:        %s%s\n", r.Config, mode)
 	fmt.Fprintf(w, "jira_home:     %s\n", orNone(r.JiraHome))
