@@ -233,9 +233,9 @@ func printStatus(a *app, r statusReport) {
 	switch {
 	case r.Jira == nil:
 	case r.Jira.Accepted:
-		fmt.Fprintf(w, "jira:          accepts the access token (user %s)\n", r.Jira.User)
+		fmt.Fprintf(w, "jira:          accepts the access token (user %s)\n", noControl(r.Jira.User))
 	default:
-		fmt.Fprintf(w, "jira:          %s\n", r.Jira.Problem)
+		fmt.Fprintf(w, "jira:          %s\n", noControl(r.Jira.Problem))
 	}
 	for _, key := range config.SecretKeys {
 		if v, ok := r.Secrets[key]; ok {
@@ -275,4 +275,15 @@ func checkWithJira(ctx context.Context, a *app, cfg *config.File) (*jiraCheck, e
 		return &jiraCheck{Problem: "refused or unreachable: " + oneLine(a.secrets.scrub(err.Error()))}, err
 	}
 	return &jiraCheck{Accepted: true, User: user.Name}, nil
+}
+
+// noControl replaces control characters in text that came from Jira, so
+// that it cannot drive the terminal.
+func noControl(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -312,5 +313,30 @@ func TestStreams(t *testing.T) {
 	buf := make([]byte, 6)
 	if _, err := io.ReadFull(resp.Body, buf); err != nil || string(buf) != "first\n" {
 		t.Fatalf("read %q, %v; want the first line before Jira finished", buf, err)
+	}
+}
+
+// TestKeepAlive: sequential calls through the proxy reuse its connection
+// to Jira instead of opening one each.
+func TestKeepAlive(t *testing.T) {
+	t.Parallel()
+	l := newLink(t)
+	var conns atomic.Int64
+	jira := httptest.NewUnstartedServer(l.provider)
+	jira.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	jira.Start()
+	defer jira.Close()
+	p := l.proxyTo(t, jira.URL, &http.Transport{}, nil)
+	for i := 0; i < 20; i++ {
+		if code, body := get(t, p.URL+"/rest/api/2/myself", "Bearer the-proxy-token"); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("20 calls opened %d connections to Jira; want 1 kept alive", n)
 	}
 }
