@@ -83,7 +83,7 @@ func runExport(_ context.Context, opts *exportOptions) error {
 		out = exportEnv(cfg, der)
 	case "json":
 		values := map[string]string{}
-		for _, k := range config.AllKeys() {
+		for _, k := range append(config.AllKeys(), cfg.Keys()...) {
 			if v := strings.TrimSpace(cfg.Get(k)); v != "" {
 				values[k] = v
 			}
