@@ -116,7 +116,7 @@ func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 	if w := cfg.PermWarning(); w != "" {
 		c.fail("config", w)
 	} else {
-		c.pass("config", fmt.Sprintf("%s (mode %04o)", cfg.Path(), cfg.Perm()))
+		c.pass("config", configSource(cfg))
 	}
 
 	keyOK := checkPrivateKey(a, cfg, c)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -51,6 +52,9 @@ func (a *app) readStdinConfig() (*config.File, error) {
 	}
 	if len(data) > config.MaxSize {
 		return nil, &config.Error{Path: stdinConfig, Err: fmt.Errorf("the config on stdin is larger than %d bytes: is it the right file?", config.MaxSize)}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &config.Error{Path: stdinConfig, Err: errors.New("--config - reads the config from stdin, which is empty: pipe the config in (and give no other input on stdin, such as -d - or a comment's text)")}
 	}
 	return config.Parse(stdinConfig, data)
 }
@@ -106,4 +110,22 @@ func (a *app) checkSavableCmd(cmd *cobra.Command) error {
 		return nil
 	}
 	return a.checkSavable(name)
+}
+
+// configSource says where the values of cfg come from, for doctor: the
+// file and its mode, stdin, and the environment variables.
+func configSource(cfg *config.File) string {
+	var s string
+	switch {
+	case cfg.Exists():
+		s = fmt.Sprintf("%s (mode %04o)", cfg.Path(), cfg.Perm())
+	case cfg.Path() == stdinConfig:
+		s = "stdin (--config -)"
+	default:
+		s = cfg.Path() + " does not exist"
+	}
+	if _, names := cfg.Overlaid(); len(names) > 0 {
+		s += "; from the environment: " + strings.Join(names, ", ")
+	}
+	return s
 }
