@@ -155,10 +155,10 @@ type pythonJiraOAuth struct {
 // client export needs.
 func accessCredentials(cfg *config.File) (accessToken, secret string, err error) {
 	if accessToken = token(cfg, config.KeyAccessToken); accessToken == "" {
-		return "", "", &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
+		return "", "", cfg.NotSet(config.KeyAccessToken)
 	}
 	if secret = token(cfg, config.KeySecret); secret == "" {
-		return "", "", &config.Error{Path: cfg.Path(), Key: config.KeySecret, Err: config.ErrNotSet}
+		return "", "", cfg.NotSet(config.KeySecret)
 	}
 	return accessToken, secret, nil
 }

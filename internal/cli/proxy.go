@@ -73,7 +73,7 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 	}
 	accessToken := token(cfg, config.KeyAccessToken)
 	if accessToken == "" {
-		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
+		return cfg.NotSet(config.KeyAccessToken)
 	}
 	client, err := a.oauthClient(cfg)
 	if err != nil {

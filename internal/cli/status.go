@@ -170,11 +170,11 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 	case liveErr != nil:
 		return liveErr
 	case !r.AccessToken.Present:
-		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
+		return cfg.NotSet(config.KeyAccessToken)
 	case !keyOK:
 		_, err := cfg.PrivateKey()
 		if err == nil {
-			err = &config.Error{Path: cfg.Path(), Key: config.KeyPrivateKey, Err: config.ErrNotSet}
+			err = cfg.NotSet(config.KeyPrivateKey)
 		}
 		return err
 	case r.AccessToken.Expired:

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -67,4 +68,15 @@ func (f *File) where(key string) string {
 		return o.origin
 	}
 	return f.path
+}
+
+// NotSet returns the error for a required key without a value: the usual
+// one (ErrNotSet, with the command that fills it in), or, when there is no
+// config file and the other values come from the environment (a CI job),
+// one that names the variable to set.
+func (f *File) NotSet(key string) error {
+	if !f.exists && len(f.entries) == 0 && len(f.overlay) > 0 {
+		return &Error{Path: EnvName(key), Err: fmt.Errorf("is not set, and there is no config file %s: the other values come from the environment, so set %s there too", f.path, EnvName(key))}
+	}
+	return &Error{Path: f.path, Key: key, Err: ErrNotSet}
 }

@@ -62,5 +62,8 @@ func (f *File) PrivateKey() (*rsa.PrivateKey, error) {
 }
 
 func (f *File) err(key string, err error) error {
+	if err == ErrNotSet {
+		return f.NotSet(key)
+	}
 	return &Error{Path: f.where(key), Key: key, Err: err}
 }
