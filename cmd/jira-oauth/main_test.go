@@ -60,6 +60,10 @@ func TestScripts(t *testing.T) {
 			if cond == "unshare" { // safety_cmds_test.go
 				return unshareCondition()
 			}
+			// [pythonjira]: Debian's python3-jira imports (or CI requires it).
+			if cond == "pythonjira" {
+				return pythonJira(), nil
+			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -85,6 +89,11 @@ func TestScripts(t *testing.T) {
 			"hugetokens":  cmdHugeTokens,
 			"keypair":     cmdKeyPair,
 			"waitissued":  cmdWaitIssued,
+			"setenvfrom":  cmdSetenvFrom,
+			"freeaddr":    cmdFreeAddr,
+			"waitfile":    cmdWaitFile,
+			"waitlisten":  cmdWaitListen,
+			"recipe":      cmdRecipe,
 		},
 	})
 }

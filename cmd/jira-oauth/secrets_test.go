@@ -27,6 +27,7 @@ var noSecretsExempt = map[string]string{
 	"completion": "prints a shell script; reads no config",
 	"help":       "prints help texts; reads no config",
 	"sandbox":    "serves until stopped; internal/cli's sandbox tests check its log",
+	"proxy":      "serves until stopped; testdata/script/proxy.txtar and internal/cli's proxy test check its log",
 }
 
 // TestVerboseOutputHasNoSecrets runs every command of the binary with
@@ -146,6 +147,12 @@ func TestVerboseOutputHasNoSecrets(t *testing.T) {
 		t.Errorf("status --show-secrets does not print private_key")
 	}
 	outputs = outputs[:len(outputs)-1]
+	// export prints secrets on request, and only on stdout.
+	if got := run(0, "", "export", "--format", "properties"); !strings.Contains(got, cfg.Get(config.KeySecret)) {
+		t.Errorf("export --format properties does not print the secret")
+	}
+	outputs = outputs[:len(outputs)-1]
+	run(2, "", "export", "--format", "yaml")
 
 	secrets := map[string]string{"private_key": cfg.Get(config.KeyPrivateKey)}
 	for i, s := range provider.IssuedSecrets() {

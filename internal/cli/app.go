@@ -42,7 +42,19 @@ type app struct {
 // keygen requires it to exist. A config other users can read gets a
 // warning on stderr (once per invocation), not a silent change of mode.
 func (a *app) loadConfig() (*config.File, error) {
-	cfg, err := config.Load(a.configPath)
+	cfg, err := a.readConfig() // the file, stdin or the environment: envconfig.go
+	if err != nil {
+		return nil, err
+	}
+	a.rememberSecrets(cfg)
+	a.warnPerm(cfg)
+	return cfg, nil
+}
+
+// loadConfigForRepair is loadConfig for status, which must also read a
+// config too large for the other commands, to say how to repair it.
+func (a *app) loadConfigForRepair() (*config.File, error) {
+	cfg, err := a.readConfigWith(config.LoadForRepair)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +86,9 @@ func (a *app) rememberSecrets(cfg *config.File) {
 // the others a config deleted meanwhile is an error, not a new file.
 func (a *app) update(ctx context.Context, create bool, change func(*config.File) error) error {
 	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := a.checkSavable("this command"); err != nil {
 		return err
 	}
 	var saved *config.File

@@ -114,7 +114,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 
 func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 	// config (its mode is a check below, not a warning)
-	cfg, err := config.Load(a.configPath)
+	cfg, err := a.readConfig() // with the environment: envconfig.go
 	if err == nil {
 		a.rememberSecrets(cfg)
 	}
@@ -128,7 +128,7 @@ func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 	if w := cfg.PermWarning(); w != "" {
 		c.fail("config", w)
 	} else {
-		c.pass("config", fmt.Sprintf("%s (mode %04o)", cfg.Path(), cfg.Perm()))
+		c.pass("config", configSource(cfg))
 	}
 
 	keyOK := checkPrivateKey(a, cfg, c)

@@ -36,7 +36,7 @@ func (a *app) restSession() (*restSession, error) {
 	}
 	accessToken := token(cfg, config.KeyAccessToken)
 	if accessToken == "" {
-		return nil, &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
+		return nil, cfg.NotSet(config.KeyAccessToken)
 	}
 	client, err := a.oauthClient(cfg)
 	if err != nil {

@@ -57,6 +57,8 @@ Everything is kept in a Java-style config.properties (--config).`,
 		newCmdDoctor(a, nil),
 		newCmdConfig(a),
 		newCmdSandbox(a, nil),
+		newCmdExport(a, nil),
+		newCmdProxy(a, nil),
 	)
 	return root
 }
@@ -73,7 +75,7 @@ func (a *app) resolveGlobalFlags(cmd *cobra.Command, _ []string) error {
 	if a.timeout <= 0 {
 		return usageErrorf(fmt.Sprintf("--timeout must be positive, got %s; for example --timeout 30s", a.timeout))
 	}
-	return nil
+	return a.checkSavableCmd(cmd) // before any call to Jira: envconfig.go
 }
 
 // version is the module version and VCS revision the binary was built from.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
 	"github.com/jira-oauth/jira-oauth/internal/keys"
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )
 
 type statusOptions struct {
@@ -18,24 +19,29 @@ type statusOptions struct {
 
 	JSON        bool
 	ShowSecrets bool
+	Offline     bool
 }
 
 func newCmdStatus(a *app, runF func(*statusOptions) error) *cobra.Command {
 	opts := &statusOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show what the config holds, without secrets; fail without a usable access token",
-		Long: `Show what the config holds without contacting Jira: jira_home, the consumer
+		Short: "Show what the config holds, without secrets, and check the access token with Jira",
+		Long: `Show what the config holds: jira_home, the consumer
 key, the public key fingerprint (SHA-256 of the public key, as 'openssl pkey
 -pubout -outform DER | openssl dgst -sha256 -binary | base64' prints it),
 and whether a request or access token is present, with when they were
 issued and expire. Secrets are never shown unless --show-secrets.
 
-Exits 0 only when there is an access token that has not expired, so CI can
-gate on it (exit 3 otherwise). 'jira-oauth whoami' checks that Jira
-accepts the token.`,
+Then, like 'gh auth status', it checks the token with Jira: one signed call
+(GET /rest/api/2/myself). Exits 0 only when Jira accepts the token, so CI
+can gate on it: 3 without a usable token in the config (no call is made),
+4 when Jira refuses it (revoked, expired at Jira, unknown consumer), 5 when
+Jira cannot be reached. --offline skips the call: it only reads the config
+(exit 0 for an access token that has not expired).`,
 		Example: `  jira-oauth status
   jira-oauth status --json
+  jira-oauth status --offline
   jira-oauth status || jira-oauth login`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -47,6 +53,7 @@ accepts the token.`,
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
 	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "also print private_key, secret and request_token_secret")
+	cmd.Flags().BoolVar(&opts.Offline, "offline", false, "only read the config; do not check the token with Jira")
 	return cmd
 }
 
@@ -82,29 +89,38 @@ type statusReport struct {
 	RequestToken tokenStatus `json:"request_token"`
 	AccessToken  tokenStatus `json:"access_token"`
 	Usable       bool        `json:"usable"`
+	Jira         *jiraCheck  `json:"jira,omitempty"`
+	Environment  []string    `json:"environment,omitempty"`
 	// Problem says why the config is damaged (too large, a token value
 	// no Jira sends), and how to repair it.
 	Problem string            `json:"problem,omitempty"`
 	Secrets map[string]string `json:"secrets,omitempty"`
 }
 
-func runStatus(_ context.Context, opts *statusOptions) error {
+// jiraCheck is status's signed call: whether Jira accepts the token.
+type jiraCheck struct {
+	Accepted bool   `json:"accepted"`
+	User     string `json:"user,omitempty"`
+	Problem  string `json:"problem,omitempty"`
+}
+
+func runStatus(ctx context.Context, opts *statusOptions) error {
 	a := opts.app
-	// LoadForRepair: status must work on a config too large for the other
-	// commands, to say what is wrong with it.
-	cfg, err := config.LoadForRepair(a.configPath)
+	// status must work on a config too large for the other commands, to
+	// say what is wrong with it.
+	cfg, err := a.loadConfigForRepair()
 	if err != nil {
 		return err
 	}
-	a.rememberSecrets(cfg)
-	a.warnPerm(cfg)
 	now := a.now()
 	r := statusReport{
 		Config:      cfg.Path(),
 		JiraHome:    cfg.Get(config.KeyJiraHome),
 		ConsumerKey: cfg.Get(config.KeyConsumerKey),
 	}
-	r.Mode = fmt.Sprintf("%04o", cfg.Perm())
+	if cfg.Exists() {
+		r.Mode = fmt.Sprintf("%04o", cfg.Perm())
+	}
 	if cfg.Get(config.KeyPrivateKey) != "" {
 		r.PrivateKey.Present = true
 		if key, err := keys.Parse(cfg.Get(config.KeyPrivateKey)); err != nil {
@@ -145,6 +161,12 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 		r.Problem = problem.Error()
 	}
 	r.Usable = r.AccessToken.Present && !r.AccessToken.Expired && keyOK && !r.AccessToken.JiraHomeChanged && problem == nil
+	_, r.Environment = cfg.Overlaid()
+	var liveErr error
+	if r.Usable && !opts.Offline {
+		r.Jira, liveErr = checkWithJira(ctx, a, cfg)
+		r.Usable = r.Jira.Accepted
+	}
 	if opts.ShowSecrets {
 		r.Secrets = map[string]string{}
 		for _, key := range config.SecretKeys {
@@ -164,12 +186,14 @@ func runStatus(_ context.Context, opts *statusOptions) error {
 	switch {
 	case problem != nil:
 		return problem
+	case liveErr != nil:
+		return liveErr
 	case !r.AccessToken.Present:
-		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
+		return cfg.NotSet(config.KeyAccessToken)
 	case !keyOK:
 		_, err := cfg.PrivateKey()
 		if err == nil {
-			err = &config.Error{Path: cfg.Path(), Key: config.KeyPrivateKey, Err: config.ErrNotSet}
+			err = cfg.NotSet(config.KeyPrivateKey)
 		}
 		return err
 	case r.AccessToken.Expired:
@@ -224,8 +248,13 @@ func printStatus(a *app, r statusReport) {
 		return s
 	}
 	mode := ""
-	if r.Mode != "" {
+	switch {
+	case r.Mode != "":
 		mode = " (mode " + r.Mode + ")"
+	case r.Config == stdinConfig:
+		mode = " (stdin)"
+	default:
+		mode = " (no such file: the environment gives the values)"
 	}
 	fmt.Fprintf(w, "config:        %s%s\n", r.Config, mode)
 	fmt.Fprintf(w, "jira_home:     %s\n", orNone(r.JiraHome))
@@ -255,6 +284,16 @@ func printStatus(a *app, r statusReport) {
 	if r.Problem != "" {
 		fmt.Fprintf(w, "problem:       %s\n", r.Problem)
 	}
+	if len(r.Environment) > 0 {
+		fmt.Fprintf(w, "environment:   %s\n", strings.Join(r.Environment, ", "))
+	}
+	switch {
+	case r.Jira == nil:
+	case r.Jira.Accepted:
+		fmt.Fprintf(w, "jira:          accepts the access token (user %s)\n", termsafe.String(r.Jira.User))
+	default:
+		fmt.Fprintf(w, "jira:          %s\n", termsafe.String(r.Jira.Problem))
+	}
 	for _, key := range config.SecretKeys {
 		if v, ok := r.Secrets[key]; ok {
 			fmt.Fprintf(w, "%s=%s\n", key, v)
@@ -277,4 +316,20 @@ func describeToken(t tokenStatus) string {
 		s += ", expires " + t.ExpiresAt
 	}
 	return s
+}
+
+// checkWithJira makes status's one signed call (GET /rest/api/2/myself)
+// and returns what Jira said, and the error status exits with when Jira
+// refuses the token (exit 4) or cannot be reached (exit 5).
+func checkWithJira(ctx context.Context, a *app, cfg *config.File) (*jiraCheck, error) {
+	client, err := a.oauthClient(cfg)
+	if err != nil {
+		return &jiraCheck{Problem: "not checked: " + oneLine(err.Error())}, err
+	}
+	s := &restSession{cfg: cfg, client: client, accessToken: token(cfg, config.KeyAccessToken)}
+	user, err := s.myself(ctx, "status")
+	if err != nil {
+		return &jiraCheck{Problem: "refused or unreachable: " + oneLine(a.secrets.scrub(err.Error()))}, err
+	}
+	return &jiraCheck{Accepted: true, User: user.Name}, nil
 }

@@ -23,6 +23,9 @@ type File struct {
 
 	hooks   saveHooks // tests set them to fail or stop a save
 	inPlace error     // why the last save rewrote the file in place; nil: it was atomic
+
+	overlay  map[string]overlaid // values that are not in the file (Overlay)
+	overlaid []string            // their keys in the order they were set
 }
 
 // entry is one logical line: a comment, a blank line or a key/value line
@@ -54,6 +57,9 @@ func (f *File) Get(key string) string {
 
 // Lookup returns the value of key (its last occurrence) and whether it is set.
 func (f *File) Lookup(key string) (string, bool) {
+	if v, ok := f.lookupOverlay(key); ok {
+		return v, true
+	}
 	if i := f.last(key); i >= 0 {
 		return f.entries[i].value, true
 	}

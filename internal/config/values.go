@@ -61,4 +61,9 @@ func (f *File) PrivateKey() (*rsa.PrivateKey, error) {
 	return k, nil
 }
 
-func (f *File) err(key string, err error) error { return &Error{Path: f.path, Key: key, Err: err} }
+func (f *File) err(key string, err error) error {
+	if err == ErrNotSet {
+		return f.NotSet(key)
+	}
+	return &Error{Path: f.where(key), Key: key, Err: err}
+}
