@@ -11,12 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/itchyny/gojq"
 
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )
 
 // checkOutputFlags refuses combinations of request's output and paging
@@ -176,7 +175,7 @@ func writeStatusAndHeaders(buf *bytes.Buffer, resp *oauth.Response) {
 	if proto == "" {
 		proto = "HTTP/1.1"
 	}
-	fmt.Fprintf(buf, "%s %s\n", proto, requestEscape(resp.Status))
+	fmt.Fprintf(buf, "%s %s\n", proto, termsafe.String(resp.Status))
 	names := make([]string, 0, len(resp.Header))
 	for name := range resp.Header {
 		names = append(names, name)
@@ -184,31 +183,11 @@ func writeStatusAndHeaders(buf *bytes.Buffer, resp *oauth.Response) {
 	slices.Sort(names)
 	for _, name := range names {
 		for _, v := range resp.Header[name] {
-			fmt.Fprintf(buf, "%s: %s\n", requestEscape(name), requestEscape(v))
+			fmt.Fprintf(buf, "%s: %s\n", termsafe.String(name), termsafe.String(v))
 		}
 	}
 	buf.WriteByte('\n')
 }
-
-// requestEscape shows C0 and C1 control characters and DEL as Go escapes
-// (\x1b), so that text from the network cannot drive the terminal.
-func requestEscape(s string) string {
-	if strings.IndexFunc(s, requestControlChar) < 0 {
-		return s
-	}
-	var sb strings.Builder
-	for _, r := range s {
-		if requestControlChar(r) {
-			q := strconv.QuoteRune(r)
-			sb.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
-
-func requestControlChar(r rune) bool { return r < ' ' && r != '\t' || r >= 0x7f && r < 0xa0 }
 
 // jqInput decodes a whole JSON answer for --jq, keeping numbers
 // exact (json.Number: Jira's ids and timestamps stay as sent).
@@ -227,7 +206,7 @@ func jqInput(contentType string, body []byte) (any, error) {
 		if mediaType == "" {
 			mediaType = "no Content-Type"
 		}
-		return nil, fmt.Errorf("request: --jq needs a JSON answer, but Jira's answer (%s, %d bytes) is not JSON; run without --jq to see it", requestEscape(mediaType), len(body))
+		return nil, fmt.Errorf("request: --jq needs a JSON answer, but Jira's answer (%s, %d bytes) is not JSON; run without --jq to see it", termsafe.String(mediaType), len(body))
 	}
 	return v, nil
 }
@@ -250,7 +229,7 @@ func (w *requestOutput) runJQ(buf *bytes.Buffer, v any) error {
 			if errors.As(err, &halt) && halt.Value() == nil {
 				return nil
 			}
-			return fmt.Errorf("request: --jq %q: %s", w.opts.JQ, requestEscape(oneLine(jqClip(err.Error(), 300))))
+			return fmt.Errorf("request: --jq %q: %s", w.opts.JQ, termsafe.String(oneLine(jqClip(err.Error(), 300))))
 		}
 		if s, isString := out.(string); isString {
 			buf.WriteString(s)

@@ -306,7 +306,7 @@ func TestResponseWriterTerminal(t *testing.T) {
 		{"terminal --jq", requestOptions{JQ: ".a"}, true, "[\n  1,\n  2\n]\n"},
 		{"pipe --jq", requestOptions{JQ: ".a[]"}, false, "1\n2\n"},
 		{"-s", requestOptions{Silent: true}, true, ""},
-		{"-i escapes", requestOptions{Include: true, Raw: true}, true, "HTTP/1.1 200 OK\nContent-Type: application/json\nX-Evil: a\\x1b]0;title\\ab\n\n{\"a\":[1,2]}"},
+		{"-i escapes", requestOptions{Include: true, Raw: true}, true, "HTTP/1.1 200 OK\nContent-Type: application/json\nX-Evil: a\\x1b]0;title\\x07b\n\n{\"a\":[1,2]}"},
 	}
 	for _, tt := range tests {
 		jq, err := compileJQ(tt.opts.JQ)

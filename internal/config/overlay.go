@@ -15,7 +15,7 @@ func AllKeys() []string {
 	return []string{
 		KeyJiraHome, KeyConsumerKey, KeyPrivateKey,
 		KeyRequestToken, KeyRequestTokenSecret, KeyRequestTokenIssuedAt,
-		KeyAccessToken, KeySecret, KeyAccessTokenIssuedAt, KeyAccessTokenExpiresAt,
+		KeyAccessToken, KeySecret, KeyAccessTokenIssuedAt, KeyAccessTokenExpiresAt, KeyAccessTokenJiraHome,
 		KeySessionHandle, KeySessionExpiresAt, KeyCAFile,
 	}
 }
