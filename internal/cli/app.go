@@ -20,6 +20,7 @@ const defaultConfigPath = "config.properties"
 // created by Main and shared by the commands of that invocation only.
 type app struct {
 	env Env
+	ctx context.Context // the invocation's: done on Ctrl-C or SIGTERM
 
 	configPath string
 	timeout    time.Duration
@@ -39,7 +40,7 @@ type app struct {
 // keygen requires it to exist. A config other users can read gets a
 // warning on stderr (once per invocation), not a silent change of mode.
 func (a *app) loadConfig() (*config.File, error) {
-	cfg, err := config.Load(a.configPath)
+	cfg, err := config.LoadContext(a.context(), a.configPath)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +138,15 @@ func (a *app) httpClient(cfg *config.File) (*http.Client, error) {
 		return nil, err
 	}
 	return &http.Client{Transport: transport, Timeout: a.timeout}, nil
+}
+
+// context is the invocation's context (Background when a test builds an
+// app by hand).
+func (a *app) context() context.Context {
+	if a.ctx == nil {
+		return context.Background()
+	}
+	return a.ctx
 }
 
 // stdout and stderr are the invocation's streams.

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 )
 
 type commentOptions struct {
@@ -114,7 +115,7 @@ func commentText(ctx context.Context, a *app, opts *commentOptions) (string, err
 	var text string
 	switch {
 	case opts.File != "":
-		data, err := os.ReadFile(opts.File)
+		data, err := ctxio.ReadFile(ctx, opts.File, -1)
 		if err != nil {
 			return "", usageErrorf(fmt.Sprintf("--file %s: cannot read it: %v", opts.File, errors.Unwrap(err)))
 		}

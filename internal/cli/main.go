@@ -53,7 +53,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Stdin == nil {
 		env.Stdin = strings.NewReader("")
 	}
-	a := &app{env: env}
+	a := &app{env: env, ctx: ctx}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)

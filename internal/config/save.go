@@ -9,11 +9,18 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 )
 
 // Load reads and parses the config file at path. A missing file gives an
 // *Error wrapping fs.ErrNotExist that tells the user to run keygen.
-func Load(path string) (*File, error) {
+func Load(path string) (*File, error) { return LoadContext(context.Background(), path) }
+
+// LoadContext is Load, but gives up with an *Error wrapping ctx.Err() when
+// ctx is done while the file is opened or read: a config that is a FIFO
+// (--config <(vault read ...)) blocks until its writer comes.
+func LoadContext(ctx context.Context, path string) (*File, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
@@ -24,12 +31,18 @@ func Load(path string) (*File, error) {
 	if fi.Size() > MaxSize {
 		return nil, &Error{Path: path, Err: tooBig(fi.Size())}
 	}
-	r, err := os.Open(path)
+	r, err := ctxio.Open(ctx, path)
+	if err != nil && ctx.Err() != nil {
+		return nil, &Error{Path: path, Err: err}
+	}
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	data, err := ctxio.ReadAll(ctx, r, MaxSize+1)
+	if err != nil && ctx.Err() != nil {
+		return nil, &Error{Path: path, Err: err}
+	}
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}

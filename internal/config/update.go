@@ -39,7 +39,7 @@ func UpdateContext(ctx context.Context, path string, fn func(*File) error) error
 	}
 	defer unlock()
 	removeStaleTemps(target)
-	f, err := Load(path)
+	f, err := LoadContext(ctx, path)
 	if errors.Is(err, fs.ErrNotExist) {
 		f = New(path)
 	} else if err != nil {
