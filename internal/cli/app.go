@@ -34,6 +34,8 @@ type app struct {
 
 	secrets    scrubber
 	warnedPerm bool // the config's permission warning was printed
+
+	warnedRawUTF8 bool // the config's raw UTF-8 warning was printed
 }
 
 // loadConfig reads the config file named by --config. Every command but
@@ -46,6 +48,7 @@ func (a *app) loadConfig() (*config.File, error) {
 	}
 	a.rememberSecrets(cfg)
 	a.warnPerm(cfg)
+	a.warnRawUTF8(cfg)
 	return cfg, nil
 }
 
