@@ -71,6 +71,7 @@ func TestScripts(t *testing.T) {
 			"mkfifo":      cmdMkfifo,
 			"nosecrets":   cmdNoSecrets,
 			"oob-login":   cmdOOBLogin,
+			"paste-login": cmdPasteLogin,
 			"stripauth":   cmdStripAuth,
 			"termblocked": cmdTermBlocked,
 			"throttle":    cmdThrottle,

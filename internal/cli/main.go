@@ -25,8 +25,9 @@ type Env struct {
 	// Transport, when set, replaces the HTTP transport (tests only).
 	Transport http.RoundTripper
 	// OpenBrowser shows a URL to the user in a web browser (login); nil
-	// means there is no browser and the user opens the printed URL.
-	OpenBrowser func(url string) error
+	// means there is no browser and the user opens the printed URL. It
+	// gives up on a browser still running in the foreground when ctx is done.
+	OpenBrowser func(ctx context.Context, url string) error
 }
 
 // OSEnv returns the Env of this process.
