@@ -24,10 +24,9 @@ import (
 // login by then). A graphical one is started and left running.
 func openBrowser(ctx context.Context, url string) error {
 	if command := strings.Fields(os.Getenv("BROWSER")); len(command) > 0 {
-		cmd := exec.CommandContext(ctx, command[0], append(command[1:], url)...)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if isTerminalBrowser(command[0]) && isTerminal(os.Stdin) && isTerminal(os.Stderr) {
-			cmd.Stdin = os.Stdin
+			cmd := exec.CommandContext(ctx, command[0], append(command[1:], url)...)
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stderr, os.Stderr
 			if err := cmd.Run(); err != nil && ctx.Err() == nil {
 				var exit *exec.ExitError
 				if !errors.As(err, &exit) {
@@ -36,6 +35,9 @@ func openBrowser(ctx context.Context, url string) error {
 			}
 			return nil
 		}
+		// Not CommandContext: a graphical browser must outlive login.
+		cmd := exec.Command(command[0], append(command[1:], url)...)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Start(); err != nil {
 			return err
 		}
