@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 	"github.com/jira-oauth/jira-oauth/internal/keys"
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
@@ -181,7 +181,7 @@ func checkPrivateKey(a *app, cfg *config.File, c *checklist) bool {
 	}
 	fingerprint := keys.Fingerprint(&key.PublicKey)
 	pubPath := filepath.Join(filepath.Dir(cfg.Path()), publicKeyFile)
-	data, err := os.ReadFile(pubPath)
+	data, err := ctxio.ReadFile(a.context(), pubPath, -1)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		c.pass("private key", fmt.Sprintf("RSA %d bits, public key fingerprint %s (no %s to compare)", key.N.BitLen(), fingerprint, pubPath))

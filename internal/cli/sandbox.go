@@ -7,13 +7,13 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 	"github.com/jira-oauth/jira-oauth/internal/jiratest"
 	"github.com/jira-oauth/jira-oauth/internal/keys"
 )
@@ -70,7 +70,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	}
 	consumerKey, pubPath := opts.ConsumerKey, opts.PublicKey
 	if consumerKey == "" || pubPath == "" {
-		cfg, err := config.Load(a.configPath)
+		cfg, err := config.LoadContext(ctx, a.configPath)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
@@ -84,7 +84,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	if consumerKey == "" {
 		return usageErrorf("no consumer key: pass --consumer-key or set consumer_key in " + a.configPath)
 	}
-	pemData, err := os.ReadFile(pubPath)
+	pemData, err := ctxio.ReadFile(ctx, pubPath, -1)
 	if err != nil {
 		return usageErrorf(fmt.Sprintf("cannot read the public key %s: run 'jira-oauth keygen' first or pass --public-key", pubPath))
 	}
