@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
 
@@ -58,7 +59,7 @@ func (a *app) tlsConfig(cfg *config.File) (*tls.Config, error) {
 		}
 	}
 	if caFile != "" {
-		pool, err := certPool(caFile)
+		pool, err := certPool(a.context(), caFile)
 		switch {
 		case err != nil && fromConfig:
 			return nil, &config.Error{Path: cfg.Path(), Key: config.KeyCAFile, Err: err}
@@ -68,7 +69,7 @@ func (a *app) tlsConfig(cfg *config.File) (*tls.Config, error) {
 		c.RootCAs = pool
 	}
 	if a.clientCert != "" || a.clientKey != "" {
-		cert, err := clientCertificate(a.clientCert, a.clientKey)
+		cert, err := clientCertificate(a.context(), a.clientCert, a.clientKey)
 		if err != nil {
 			return nil, err
 		}
@@ -91,15 +92,15 @@ func (a *app) warnInsecure() {
 
 // clientCertificate loads the client certificate and key for mutual TLS,
 // with errors that name the flag and the file to fix.
-func clientCertificate(certFile, keyFile string) (tls.Certificate, error) {
+func clientCertificate(ctx context.Context, certFile, keyFile string) (tls.Certificate, error) {
 	if certFile == "" || keyFile == "" {
 		return tls.Certificate{}, usageErrorf("--client-cert and --client-key go together: give both, the PEM files of the client certificate and of its private key")
 	}
-	certPEM, err := readPEMFile("--client-cert", certFile)
+	certPEM, err := readPEMFile(ctx, "--client-cert", certFile)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	keyPEM, err := readPEMFile("--client-key", keyFile)
+	keyPEM, err := readPEMFile(ctx, "--client-key", keyFile)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
@@ -124,8 +125,8 @@ func clientCertificate(certFile, keyFile string) (tls.Certificate, error) {
 
 // readPEMFile reads a file named by flag; the key file's content never
 // appears in an error.
-func readPEMFile(flag, path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+func readPEMFile(ctx context.Context, flag, path string) ([]byte, error) {
+	data, err := ctxio.ReadFile(ctx, path, -1)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return nil, usageErrorf(fmt.Sprintf("%s %s: no such file: give the path of a PEM file", flag, path))
@@ -309,8 +310,8 @@ func (e proxyEnv) useProxy(target *url.URL) bool {
 }
 
 // certPool returns the system roots plus the certificates in the PEM file.
-func certPool(path string) (*x509.CertPool, error) {
-	pemData, err := os.ReadFile(path)
+func certPool(ctx context.Context, path string) (*x509.CertPool, error) {
+	pemData, err := ctxio.ReadFile(ctx, path, -1)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("CA bundle %s not found: give the path of a PEM file with your Jira's CA certificates", path)
