@@ -134,8 +134,6 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		fmt.Fprintf(a.stderr(), "This is an SSH session: open the URL above in a browser on your own computer and approve. Your browser then fails to load an address starting with %s (login's address on this machine): paste that whole address here, or just its oauth_verifier value, and press Enter.\n", callbackBase(receiver.CallbackURL()))
 	case mode == waitCallbackOrPaste:
 		fmt.Fprintf(a.stderr(), "login: could not open a browser (%s); open the URL above yourself. On another computer, paste here the address its browser fails to load after you approve (or just its oauth_verifier value), and press Enter.\n", oneLine(browserErr.Error()))
-	case mode == waitCallback && !opts.NoBrowser && browserErr != nil:
-		fmt.Fprintf(a.stderr(), "login: could not open a browser (%s); open the URL above yourself\n", oneLine(browserErr.Error()))
 	}
 
 	deadline := issued.Add(opts.Wait)
@@ -149,7 +147,8 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 		fmt.Fprintf(a.stderr(), "Waiting for approval until %s (Ctrl-C to stop).\n", deadline.Local().Format(time.Kitchen))
 		verifier, err = a.waitCallbackOrPaste(waitCtx, receiver, tmp.Token)
 	default:
-		stop := a.waitIndicator(deadline, useSpinner(isTerminal(a.env.Stderr), isTerminalBrowser(browserCommand(a.env.Getenv))))
+		terminalBrowser := situation.BrowserOpened && isTerminalBrowser(browserCommand(a.env.Getenv))
+		stop := a.waitIndicator(deadline, useSpinner(isTerminal(a.env.Stderr), terminalBrowser))
 		verifier, err = receiver.Wait(waitCtx)
 		stop()
 	}
