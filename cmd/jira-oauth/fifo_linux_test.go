@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -63,7 +64,8 @@ func cmdTermBlocked(ts *testscript.TestScript, neg bool, args []string) {
 	}
 
 	pid := cmd.Process.Pid
-	for start := time.Now(); !blockedOn(pid, fifo, writer); time.Sleep(10 * time.Millisecond) {
+	openatSeen := make(map[string]int)
+	for start := time.Now(); !blockedOn(pid, fifo, writer, openatSeen); time.Sleep(10 * time.Millisecond) {
 		select {
 		case err := <-exited:
 			report()
@@ -102,8 +104,9 @@ func cmdTermBlocked(ts *testscript.TestScript, neg bool, args []string) {
 
 // blockedOn reports whether process pid waits on fifo: with a writer,
 // once it has fifo open (it then blocks reading); without, while one of
-// its threads waits in the kernel's FIFO open for a writer.
-func blockedOn(pid int, fifo string, writer bool) bool {
+// its threads waits in the kernel's FIFO open for a writer. openatSeen
+// carries state from one poll to the next (see inOpenat).
+func blockedOn(pid int, fifo string, writer bool, openatSeen map[string]int) bool {
 	proc := "/proc/" + strconv.Itoa(pid)
 	if resolved, err := filepath.EvalSymlinks(fifo); err == nil {
 		fifo = resolved
@@ -117,11 +120,47 @@ func blockedOn(pid int, fifo string, writer bool) bool {
 		}
 		return false
 	}
-	chans, _ := filepath.Glob(proc + "/task/*/wchan")
-	for _, c := range chans {
-		if data, err := os.ReadFile(c); err == nil && strings.Contains(string(data), "wait_for_partner") {
+	// wchan names the kernel function a thread sleeps in: wait_for_partner
+	// (fifo_open on older kernels) for a FIFO open waiting for a writer.
+	tasks, _ := filepath.Glob(proc + "/task/*")
+	for _, task := range tasks {
+		if data, err := os.ReadFile(task + "/wchan"); err == nil {
+			if w := string(data); strings.Contains(w, "wait_for_partner") || strings.Contains(w, "fifo_open") {
+				return true
+			}
+		}
+	}
+	return inOpenat(tasks, openatSeen)
+}
+
+// inOpenat reports whether a thread has been inside openat(2) for 20
+// polls in a row (the start-up opens of the runtime take microseconds;
+// the FIFO is the only file these commands open that can block), for
+// kernels that hide wchan. openatSeen counts the polls, per thread.
+func inOpenat(tasks []string, openatSeen map[string]int) bool {
+	for _, task := range tasks {
+		data, err := os.ReadFile(task + "/syscall")
+		nr, _, _ := strings.Cut(string(data), " ")
+		if err != nil || nr != openatSyscall() {
+			delete(openatSeen, task)
+			continue
+		}
+		openatSeen[task]++
+		if openatSeen[task] >= 20 {
 			return true
 		}
 	}
 	return false
+}
+
+// openatSyscall is the number of openat(2) as /proc/PID/syscall shows it.
+func openatSyscall() string {
+	switch runtime.GOARCH {
+	case "amd64":
+		return "257"
+	case "386":
+		return "295"
+	default: // arm64, riscv64, loong64: the generic table
+		return "56"
+	}
 }
