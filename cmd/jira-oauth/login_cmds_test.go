@@ -22,11 +22,20 @@ import (
 // does what a user in a browser would, over real HTTP. $FAKEBROWSER says
 // what: "allow" (default) or "deny" on Jira's authorize page, "wrongstate"
 // (allow, then first visit the callback with a forged state), or "ignore"
-// (never approve). It reports each page it ends on to stderr.
+// (never approve). It reports each page it ends on to stderr. With
+// $FAKEBROWSER_CALLED set it first writes the URL to that file, so a script
+// can check that no browser was started.
 func fakeBrowser() int {
 	if len(os.Args) != 2 {
 		fmt.Fprintln(os.Stderr, "usage: fakebrowser URL")
 		return 2
+	}
+	// $FAKEBROWSER_CALLED: leave a trace that the browser was started.
+	if trace := os.Getenv("FAKEBROWSER_CALLED"); trace != "" {
+		if err := os.WriteFile(trace, []byte(os.Args[1]+"\n"), 0o600); err != nil {
+			fmt.Fprintln(os.Stderr, "fakebrowser:", err)
+			return 1
+		}
 	}
 	if err := browse(os.Args[1], os.Getenv("FAKEBROWSER")); err != nil {
 		fmt.Fprintln(os.Stderr, "fakebrowser:", err)
@@ -113,10 +122,47 @@ func title(page string) string {
 // stderr, approves that request token in the provider at $JIRA, and types
 // the verification code on login's stdin. With ! login must fail.
 func cmdOOBLogin(ts *testscript.TestScript, neg bool, args []string) {
-	cmd := exec.Command("jira-oauth", append([]string{"login", "--oob", "--no-browser"}, args...)...)
+	interactiveLogin(ts, neg, append([]string{"login", "--oob", "--no-browser"}, args...), func(token, verifier string) []string {
+		return []string{verifier}
+	})
+}
+
+// paste-login code|url|wrong-url LOGIN-ARGS... runs 'jira-oauth
+// LOGIN-ARGS...' as a user over SSH would: it approves the request token
+// of the authorize URL login prints, as in a browser on another computer,
+// and pastes on login's stdin the verifier (code), the whole address the
+// browser was redirected to (url), or first the address of another login
+// and then the right one (wrong-url).
+func cmdPasteLogin(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: paste-login code|url|wrong-url LOGIN-ARGS...")
+	}
+	mode := args[0]
+	redirect := func(token, verifier string) string {
+		return "http://127.0.0.1:1/?state=0&oauth_token=" + url.QueryEscape(token) + "&oauth_verifier=" + url.QueryEscape(verifier)
+	}
+	interactiveLogin(ts, neg, args[1:], func(token, verifier string) []string {
+		switch mode {
+		case "code":
+			return []string{verifier}
+		case "url":
+			return []string{redirect(token, verifier)}
+		case "wrong-url":
+			return []string{redirect("some-other-token", verifier), redirect(token, verifier)}
+		}
+		ts.Fatalf("paste-login: unknown mode %q", mode)
+		return nil
+	})
+}
+
+// interactiveLogin runs jira-oauth with args; when it prints an authorize
+// URL on stderr, it approves that request token in the provider at $JIRA
+// and types the lines answer gives on login's stdin.
+func interactiveLogin(ts *testscript.TestScript, neg bool, args []string, answer func(token, verifier string) []string) {
+	cmd := exec.Command("jira-oauth", args...)
 	cmd.Dir = ts.MkAbs(".")
 	cmd.Env = os.Environ()
-	for _, name := range []string{"GORACE", "JIRA_OAUTH_CONFIG", "HOME", "TMPDIR"} {
+	for _, name := range []string{"GORACE", "JIRA_OAUTH_CONFIG", "HOME", "TMPDIR", "SSH_CONNECTION", "CI", "BROWSER", "FAKEBROWSER", "FAKEBROWSER_CALLED"} {
 		cmd.Env = append(cmd.Env, name+"="+ts.Getenv(name))
 	}
 	stdin, err := cmd.StdinPipe()
@@ -138,11 +184,14 @@ func cmdOOBLogin(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		u, err := url.Parse(strings.TrimSpace(line))
 		ts.Check(err)
-		verifier, err := provider(ts).Approve(u.Query().Get("oauth_token"))
+		token := u.Query().Get("oauth_token")
+		verifier, err := provider(ts).Approve(token)
 		ts.Check(err)
 		ts.Setenv("VERIFIER", verifier)
-		_, err = io.WriteString(stdin, verifier+"\n")
-		ts.Check(err)
+		for _, l := range answer(token, verifier) {
+			_, err = io.WriteString(stdin, l+"\n")
+			ts.Check(err)
+		}
 		typed = true
 	}
 	stdin.Close()

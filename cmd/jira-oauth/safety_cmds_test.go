@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -52,7 +53,7 @@ func cmdKeyPair(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: keypair CONFIG PUBLIC_KEY_PEM")
 	}
-	cfg, err := config.LoadForRepair(ts.MkAbs(args[0]))
+	cfg, err := config.LoadForRepair(context.Background(), ts.MkAbs(args[0]))
 	ts.Check(err)
 	key, err := cfg.PrivateKey()
 	ts.Check(err)

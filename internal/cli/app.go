@@ -21,6 +21,7 @@ const defaultConfigPath = "config.properties"
 // created by Main and shared by the commands of that invocation only.
 type app struct {
 	env Env
+	ctx context.Context // the invocation's: done on Ctrl-C or SIGTERM
 
 	configPath string
 	timeout    time.Duration
@@ -36,6 +37,8 @@ type app struct {
 	warnedPerm bool // the config's permission warning was printed
 	// warnedInPlace: the config was rewritten in place, and we said so.
 	warnedInPlace bool
+
+	warnedRawUTF8 bool // the config's raw UTF-8 warning was printed
 }
 
 // loadConfig reads the config file named by --config. Every command but
@@ -60,6 +63,7 @@ func (a *app) loadConfigForRepair() (*config.File, error) {
 	}
 	a.rememberSecrets(cfg)
 	a.warnPerm(cfg)
+	a.warnRawUTF8(cfg)
 	return cfg, nil
 }
 
@@ -177,6 +181,15 @@ func (a *app) httpClient(cfg *config.File) (*http.Client, error) {
 // command is the jira-oauth command line that runs args on the config
 // the user gave (--config or JIRA_OAUTH_CONFIG), for advice.
 func (a *app) command(args string) string { return config.Command(a.configPath, args) }
+
+// context is the invocation's context (Background when a test builds an
+// app by hand).
+func (a *app) context() context.Context {
+	if a.ctx == nil {
+		return context.Background()
+	}
+	return a.ctx
+}
 
 // stdout and stderr are the invocation's streams.
 func (a *app) stdout() io.Writer { return a.env.Stdout }

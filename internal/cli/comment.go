@@ -113,7 +113,7 @@ func commentText(ctx context.Context, a *app, opts *commentOptions) (string, err
 	var text string
 	switch {
 	case opts.File != "":
-		data, err := readFileLimited(opts.File, maxCommentBytes, "comment")
+		data, err := readFileLimited(ctx, opts.File, maxCommentBytes, "comment")
 		var tooLarge *fileTooLargeError
 		if errors.As(err, &tooLarge) {
 			return "", usageErrorf(fmt.Sprintf("--file %s is over 1 MiB: Jira refuses comments that long", opts.File))

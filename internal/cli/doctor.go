@@ -193,7 +193,7 @@ func checkPrivateKey(a *app, cfg *config.File, c *checklist) bool {
 	}
 	fingerprint := keys.Fingerprint(&key.PublicKey)
 	pubPath := publicKeyPath(cfg.Path())
-	data, err := readFileLimited(pubPath, maxPublicKey, "public key")
+	data, err := readFileLimited(a.context(), pubPath, maxPublicKey, "public key")
 	var tooLarge *fileTooLargeError
 	switch {
 	case errors.As(err, &tooLarge):

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -22,13 +23,13 @@ const stdinConfig = "-"
 // (precedence: flag > environment > file). When the environment gives at
 // least one key, the file need not exist; none is created.
 func (a *app) readConfig() (*config.File, error) {
-	return a.readConfigWith(config.Load)
+	return a.readConfigWith(config.LoadContext)
 }
 
-// readConfigWith is readConfig with load reading the file (config.Load,
+// readConfigWith is readConfig with load reading the file (config.LoadContext,
 // or config.LoadForRepair for the commands that must work on a config
 // too large for the others).
-func (a *app) readConfigWith(load func(path string) (*config.File, error)) (*config.File, error) {
+func (a *app) readConfigWith(load func(ctx context.Context, path string) (*config.File, error)) (*config.File, error) {
 	var (
 		cfg *config.File
 		err error
@@ -36,7 +37,7 @@ func (a *app) readConfigWith(load func(path string) (*config.File, error)) (*con
 	if a.configPath == stdinConfig {
 		cfg, err = a.readStdinConfig()
 	} else {
-		cfg, err = load(a.configPath)
+		cfg, err = load(a.context(), a.configPath)
 		if errors.Is(err, fs.ErrNotExist) && len(a.envKeys()) > 0 {
 			cfg, err = config.New(a.configPath), nil
 		}

@@ -63,7 +63,7 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 	}
 	// LoadForRepair: keygen --force must work on a config too large for
 	// the other commands, so the user can start again.
-	cfg, err := config.LoadForRepair(a.configPath)
+	cfg, err := config.LoadForRepair(a.context(), a.configPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		cfg, err = config.New(a.configPath), nil
 	}

@@ -38,13 +38,20 @@ access token and save it in the config, as accessToken does.
 
 The authorize URL is also printed on stderr. With --no-browser nothing is
 opened: open the URL yourself (on this machine: the callback goes to
-127.0.0.1). With --oob Jira shows a verification code instead, and login
-asks for it on the terminal (or reads one line from stdin).
+127.0.0.1). With --oob no browser is started: Jira shows a verification
+code, and login asks for it on the terminal (or reads one line from stdin).
+
+With no browser (none found, or it failed) and nobody to answer (stdin is
+not a terminal, or $CI is set), login fails at once and names the
+alternatives (--oob, or requestToken and accessToken) instead of waiting.
+Over SSH ($SSH_CONNECTION), open the URL on your own computer; after Allow
+its browser fails to load the 127.0.0.1 callback: paste that address (or
+its oauth_verifier) at login's prompt.
 
 A denied approval, Ctrl-C, or no approval before the request token expires
 (10 minutes, or --wait) end login with the config untouched.`,
 		Example: `  jira-oauth login
-  jira-oauth login --no-browser
+  jira-oauth login --no-browser     # over SSH: then paste the address you end on
   jira-oauth login --oob
   jira-oauth login --wait 2m`,
 		Args: exactArgs(0, "no arguments"),
@@ -104,20 +111,47 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	}
 	authorizeURL := client.AuthorizeURL(tmp.Token)
 	fmt.Fprintf(a.stderr(), "Open this URL in a browser, log in to Jira and approve the access:\n%s\n", authorizeURL)
-	if !opts.NoBrowser && a.env.OpenBrowser != nil {
-		if err := a.env.OpenBrowser(authorizeURL); err != nil {
-			fmt.Fprintf(a.stderr(), "login: could not open a browser (%s); open the URL above yourself\n", oneLine(err.Error()))
-		}
+	situation := loginSituation{
+		OOB:       opts.OOB,
+		NoBrowser: opts.NoBrowser,
+		Terminal:  isTerminal(a.env.Stdin),
+		CI:        isCI(a.env.Getenv),
+		SSH:       a.env.Getenv("SSH_CONNECTION") != "",
+	}
+	browserErr := errors.New("no browser")
+	if !opts.OOB && !opts.NoBrowser && a.env.OpenBrowser != nil {
+		browserErr = a.env.OpenBrowser(ctx, authorizeURL)
+		situation.BrowserOpened = browserErr == nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	mode, err := planLogin(situation)
+	if err != nil {
+		return fmt.Errorf("login: no browser could be opened (%s) %w; nothing was saved: run %s and type or pipe in the code Jira shows, or go step by step: %s, approve the URL it prints, %s",
+			oneLine(browserErr.Error()), err, quoteCmd(config.Command(cfg.Path(), "login --oob")),
+			quoteCmd(config.Command(cfg.Path(), "requestToken")), quoteCmd(config.Command(cfg.Path(), "accessToken CODE")))
+	}
+	switch {
+	case mode == waitCallbackOrPaste && situation.SSH:
+		fmt.Fprintf(a.stderr(), "This is an SSH session: open the URL above in a browser on your own computer and approve. Your browser then fails to load an address starting with %s (login's address on this machine): paste that whole address here, or just its oauth_verifier value, and press Enter.\n", callbackBase(receiver.CallbackURL()))
+	case mode == waitCallbackOrPaste:
+		fmt.Fprintf(a.stderr(), "login: could not open a browser (%s); open the URL above yourself. On another computer, paste here the address its browser fails to load after you approve (or just its oauth_verifier value), and press Enter.\n", oneLine(browserErr.Error()))
 	}
 
 	deadline := issued.Add(opts.Wait)
 	waitCtx, cancel := context.WithTimeout(ctx, opts.Wait)
 	defer cancel()
 	var verifier string
-	if opts.OOB {
+	switch mode {
+	case waitCode:
 		verifier, err = a.readVerifier(waitCtx)
-	} else {
-		stop := a.waitIndicator(deadline)
+	case waitCallbackOrPaste:
+		fmt.Fprintf(a.stderr(), "Waiting for approval until %s (Ctrl-C to stop).\n", deadline.Local().Format(time.Kitchen))
+		verifier, err = a.waitCallbackOrPaste(waitCtx, receiver, tmp.Token)
+	default:
+		terminalBrowser := situation.BrowserOpened && isTerminalBrowser(browserCommand(a.env.Getenv))
+		stop := a.waitIndicator(deadline, useSpinner(isTerminal(a.env.Stderr), terminalBrowser))
 		verifier, err = receiver.Wait(waitCtx)
 		stop()
 	}
@@ -205,11 +239,12 @@ func readLine(ctx context.Context, r io.Reader) (string, error) {
 	}
 }
 
-// waitIndicator shows, on a terminal, that login is waiting and until
-// when; elsewhere (CI logs) it prints one line. The returned stop clears it.
-func (a *app) waitIndicator(deadline time.Time) (stop func()) {
+// waitIndicator shows that login is waiting and until when: a spinner
+// when spinner is true (see useSpinner), otherwise one line. The returned
+// stop clears it.
+func (a *app) waitIndicator(deadline time.Time, spinner bool) (stop func()) {
 	until := deadline.Local().Format(time.Kitchen)
-	if !isTerminal(a.env.Stderr) {
+	if !spinner {
 		fmt.Fprintf(a.stderr(), "Waiting for approval in the browser until %s (Ctrl-C to stop).\n", until)
 		return func() {}
 	}

@@ -27,8 +27,9 @@ type Env struct {
 	// Transport, when set, replaces the HTTP transport (tests only).
 	Transport http.RoundTripper
 	// OpenBrowser shows a URL to the user in a web browser (login); nil
-	// means there is no browser and the user opens the printed URL.
-	OpenBrowser func(url string) error
+	// means there is no browser and the user opens the printed URL. It
+	// gives up on a browser still running in the foreground when ctx is done.
+	OpenBrowser func(ctx context.Context, url string) error
 }
 
 // OSEnv returns the Env of this process.
@@ -59,7 +60,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	// git's 128): the output a script wanted is lost.
 	stdout := &checkedWriter{w: env.Stdout}
 	env.Stdout = stdout
-	a := &app{env: env}
+	a := &app{env: env, ctx: ctx}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)

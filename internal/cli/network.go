@@ -59,7 +59,7 @@ func (a *app) tlsConfig(cfg *config.File) (*tls.Config, error) {
 		}
 	}
 	if caFile != "" {
-		pool, err := certPool(caFile)
+		pool, err := certPool(a.context(), caFile)
 		switch {
 		case err != nil && fromConfig:
 			return nil, &config.Error{Path: cfg.Path(), Key: config.KeyCAFile, Err: err}
@@ -69,7 +69,7 @@ func (a *app) tlsConfig(cfg *config.File) (*tls.Config, error) {
 		c.RootCAs = pool
 	}
 	if a.clientCert != "" || a.clientKey != "" {
-		cert, err := clientCertificate(a.clientCert, a.clientKey)
+		cert, err := clientCertificate(a.context(), a.clientCert, a.clientKey)
 		if err != nil {
 			return nil, err
 		}
@@ -98,15 +98,15 @@ func (a *app) warnInsecure(cfg *config.File) {
 
 // clientCertificate loads the client certificate and key for mutual TLS,
 // with errors that name the flag and the file to fix.
-func clientCertificate(certFile, keyFile string) (tls.Certificate, error) {
+func clientCertificate(ctx context.Context, certFile, keyFile string) (tls.Certificate, error) {
 	if certFile == "" || keyFile == "" {
 		return tls.Certificate{}, usageErrorf("--client-cert and --client-key go together: give both, the PEM files of the client certificate and of its private key")
 	}
-	certPEM, err := readPEMFile("--client-cert", certFile)
+	certPEM, err := readPEMFile(ctx, "--client-cert", certFile)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	keyPEM, err := readPEMFile("--client-key", keyFile)
+	keyPEM, err := readPEMFile(ctx, "--client-key", keyFile)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
@@ -131,8 +131,8 @@ func clientCertificate(certFile, keyFile string) (tls.Certificate, error) {
 
 // readPEMFile reads a file named by flag; the key file's content never
 // appears in an error.
-func readPEMFile(flag, path string) ([]byte, error) {
-	data, err := readFileLimited(path, maxPEMFile, "PEM certificate or key")
+func readPEMFile(ctx context.Context, flag, path string) ([]byte, error) {
+	data, err := readFileLimited(ctx, path, maxPEMFile, "PEM certificate or key")
 	var tooLarge *fileTooLargeError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -330,8 +330,8 @@ func (e proxyEnv) useProxy(target *url.URL) bool {
 }
 
 // certPool returns the system roots plus the certificates in the PEM file.
-func certPool(path string) (*x509.CertPool, error) {
-	pemData, err := readFileLimited(path, maxPEMBundle, "PEM certificate bundle")
+func certPool(ctx context.Context, path string) (*x509.CertPool, error) {
+	pemData, err := readFileLimited(ctx, path, maxPEMBundle, "PEM certificate bundle")
 	if err != nil {
 		var tooLarge *fileTooLargeError
 		if errors.As(err, &tooLarge) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -264,7 +265,7 @@ func TestClientCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if _, err := clientCertificate(cert, key); err != nil {
+	if _, err := clientCertificate(context.Background(), cert, key); err != nil {
 		t.Fatalf("a good pair: %v", err)
 	}
 	tests := []struct{ cert, key, want string }{
@@ -281,7 +282,7 @@ func TestClientCertificate(t *testing.T) {
 		{cert, otherKey, "--client-key " + otherKey + " is not the key of the certificate in --client-cert " + cert + ": give the key the certificate was issued for"},
 	}
 	for _, tt := range tests {
-		_, err := clientCertificate(tt.cert, tt.key)
+		_, err := clientCertificate(context.Background(), tt.cert, tt.key)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || exitCode(err) != ExitUsage {
 			t.Errorf("clientCertificate(%q, %q) = %v; want a usage error starting %q", tt.cert, tt.key, err, tt.want)
 			continue

@@ -1,9 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"io"
-	"os"
+
+	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 )
 
 // Limits of the files jira-oauth reads besides the config (which
@@ -30,14 +31,10 @@ func (e *fileTooLargeError) Error() string {
 // readFileLimited reads the file at path, but never more than limit bytes:
 // a larger file, or one without end (/dev/zero, /dev/urandom), is a
 // *fileTooLargeError instead of a process that runs out of memory.
-// Other errors are os.Open's or Read's (*os.PathError).
-func readFileLimited(path string, limit int64, kind string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+// Other errors are os.Open's or Read's (*os.PathError), or ctx.Err() when
+// ctx ends while the open or a read blocks (a FIFO nobody writes).
+func readFileLimited(ctx context.Context, path string, limit int64, kind string) ([]byte, error) {
+	data, err := ctxio.ReadFile(ctx, path, limit+1)
 	if err != nil {
 		return nil, err
 	}

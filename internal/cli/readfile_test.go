@@ -20,10 +20,10 @@ func TestReadFileLimited(t *testing.T) {
 	if err := os.WriteFile(over, []byte(strings.Repeat("a", 1025)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if data, err := readFileLimited(exact, 1024, "test file"); err != nil || len(data) != 1024 {
+	if data, err := readFileLimited(t.Context(), exact, 1024, "test file"); err != nil || len(data) != 1024 {
 		t.Errorf("readFileLimited(exact) = %d bytes, %v; want 1024, nil", len(data), err)
 	}
-	_, err := readFileLimited(over, 1024, "test file")
+	_, err := readFileLimited(t.Context(), over, 1024, "test file")
 	var tooLarge *fileTooLargeError
 	if !errors.As(err, &tooLarge) {
 		t.Fatalf("readFileLimited(over) error = %v; want *fileTooLargeError", err)
@@ -31,10 +31,10 @@ func TestReadFileLimited(t *testing.T) {
 	if want := over + " is larger than 1 KiB, more than a test file can be (nothing past that was read): check the path"; err.Error() != want {
 		t.Errorf("error %q; want %q", err, want)
 	}
-	if _, err := readFileLimited(filepath.Join(dir, "missing"), 1024, "test file"); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := readFileLimited(t.Context(), filepath.Join(dir, "missing"), 1024, "test file"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("readFileLimited(missing) error = %v; want fs.ErrNotExist", err)
 	}
-	if _, err := readFileLimited(dir, 1024, "test file"); err == nil {
+	if _, err := readFileLimited(t.Context(), dir, 1024, "test file"); err == nil {
 		t.Errorf("readFileLimited(a directory) succeeded; want an error")
 	}
 }

@@ -11,12 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
 
@@ -342,7 +342,7 @@ func readData(ctx context.Context, data string, stdin io.Reader) ([]byte, error)
 	case data == "-":
 		r, source = stdin, "stdin"
 	case strings.HasPrefix(data, "@"):
-		f, err := os.Open(data[1:])
+		f, err := ctxio.Open(ctx, data[1:])
 		if err != nil {
 			return nil, usageErrorf(fmt.Sprintf("-d %s: cannot read the file: %v", data, errors.Unwrap(err)))
 		}

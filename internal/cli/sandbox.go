@@ -78,7 +78,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	}
 	consumerKey, pubPath := opts.ConsumerKey, opts.PublicKey
 	if consumerKey == "" || pubPath == "" {
-		cfg, err := config.Load(a.configPath)
+		cfg, err := config.LoadContext(ctx, a.configPath)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
@@ -92,7 +92,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	if consumerKey == "" {
 		return usageErrorf("no consumer key: pass --consumer-key or set consumer_key in " + a.configPath)
 	}
-	pemData, err := readFileLimited(pubPath, maxPublicKey, "public key")
+	pemData, err := readFileLimited(ctx, pubPath, maxPublicKey, "public key")
 	var tooLarge *fileTooLargeError
 	if errors.As(err, &tooLarge) {
 		return usageErrorf("--public-key " + tooLarge.Error())

@@ -76,14 +76,15 @@ func (f *File) last(key string) int {
 
 // Set sets key to value. It rewrites the logical line of the key's last
 // occurrence in place (keeping its line terminator), or appends a line at
-// the end. Nothing changes when the key already has that value. The line is
+// the end. Nothing changes when the key already has that value, unless its
+// line holds raw UTF-8 (see RawUTF8Keys): that line is rewritten. The line is
 // written as java.util.Properties.store would write it, in pure ASCII.
 // Invalid UTF-8 in key or value is stored as U+FFFD.
 func (f *File) Set(key, value string) {
 	line := escapeKey(key) + "=" + escapeValue(value)
 	if i := f.last(key); i >= 0 {
 		e := &f.entries[i]
-		if e.value == value {
+		if e.value == value && (f.latin1 || isASCII(e.raw)) {
 			return
 		}
 		*e = entry{raw: line + e.eol, eol: e.eol, kv: true, key: key, value: value}

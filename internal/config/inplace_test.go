@@ -162,7 +162,7 @@ func TestLoadForRepair(t *testing.T) {
 	if _, err := Load(path); err == nil {
 		t.Fatal("Load of an oversized file: got no error")
 	}
-	f, err := LoadForRepair(path)
+	f, err := LoadForRepair(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,17 +9,26 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 )
 
 // Load reads and parses the config file at path. A missing file gives an
 // *Error wrapping fs.ErrNotExist that tells the user to run keygen.
-func Load(path string) (*File, error) { return load(path, MaxSize) }
+func Load(path string) (*File, error) { return load(context.Background(), path, MaxSize) }
 
-// LoadForRepair is Load for the commands that must work on a config that is
-// too large for Load, so that the user can repair it: status, config set
-// and keygen (Update reads with it too). It accepts files up to
+// LoadContext is Load, but gives up with an *Error wrapping ctx.Err() when
+// ctx is done while the file is opened or read: a config that is a FIFO
+// (--config <(vault read ...)) blocks until its writer comes.
+func LoadContext(ctx context.Context, path string) (*File, error) { return load(ctx, path, MaxSize) }
+
+// LoadForRepair is LoadContext for the commands that must work on a config
+// that is too large for Load, so that the user can repair it: status,
+// config set and keygen (Update reads with it too). It accepts files up to
 // MaxRepairSize; Oversized then reports the file as too large.
-func LoadForRepair(path string) (*File, error) { return load(path, MaxRepairSize) }
+func LoadForRepair(ctx context.Context, path string) (*File, error) {
+	return load(ctx, path, MaxRepairSize)
+}
 
 // MaxRepairSize is the largest config LoadForRepair and Update read: as
 // large as the largest answer an older jira-oauth could have saved from
@@ -30,7 +39,7 @@ const MaxRepairSize = 64 << 20
 // command but status, config set and keygen refuses it.
 func (f *File) Oversized() bool { return f.size > MaxSize }
 
-func load(path string, limit int64) (*File, error) {
+func load(ctx context.Context, path string, limit int64) (*File, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
@@ -41,12 +50,18 @@ func load(path string, limit int64) (*File, error) {
 	if fi.Size() > limit {
 		return nil, &Error{Path: path, Err: tooBig(fi.Size())}
 	}
-	r, err := os.Open(path)
+	r, err := ctxio.Open(ctx, path)
+	if err != nil && ctx.Err() != nil {
+		return nil, &Error{Path: path, Err: err}
+	}
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	data, err := ctxio.ReadAll(ctx, r, limit+1)
+	if err != nil && ctx.Err() != nil {
+		return nil, &Error{Path: path, Err: err}
+	}
 	if err != nil {
 		return nil, &Error{Path: path, Err: loadErr(path, err)}
 	}

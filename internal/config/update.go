@@ -39,7 +39,7 @@ func UpdateContext(ctx context.Context, path string, fn func(*File) error) error
 	}
 	defer unlock()
 	removeStaleTemps(target)
-	f, err := LoadForRepair(path) // so that a change can repair an oversized file
+	f, err := LoadForRepair(ctx, path) // so that a change can repair an oversized file
 	if errors.Is(err, fs.ErrNotExist) {
 		f = New(path)
 	} else if err != nil {
