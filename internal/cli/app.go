@@ -45,19 +45,18 @@ type app struct {
 // keygen requires it to exist. A config other users can read gets a
 // warning on stderr (once per invocation), not a silent change of mode.
 func (a *app) loadConfig() (*config.File, error) {
-	cfg, err := a.readConfig() // the file, stdin or the environment: envconfig.go
-	if err != nil {
-		return nil, err
-	}
-	a.rememberSecrets(cfg)
-	a.warnPerm(cfg)
-	return cfg, nil
+	return a.checkLoaded(a.readConfig()) // the file, stdin or the environment: envconfig.go
 }
 
 // loadConfigForRepair is loadConfig for status, which must also read a
 // config too large for the other commands, to say how to repair it.
 func (a *app) loadConfigForRepair() (*config.File, error) {
-	cfg, err := a.readConfigWith(config.LoadForRepair)
+	return a.checkLoaded(a.readConfigWith(config.LoadForRepair))
+}
+
+// checkLoaded registers the secrets of a config just read and prints its
+// warnings (mode, raw UTF-8), once per invocation.
+func (a *app) checkLoaded(cfg *config.File, err error) (*config.File, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -74,12 +74,9 @@ lines. Non-ASCII characters are written as \uXXXX, which Java reads alike.`,
 			}
 			// LoadForRepair: config set must work on a config too large for
 			// the other commands, so the user can repair it.
-			cfg, err := config.LoadForRepair(a.context(), a.configPath)
-			if err != nil {
+			if _, err := a.checkLoaded(config.LoadForRepair(a.context(), a.configPath)); err != nil {
 				return err
 			}
-			a.rememberSecrets(cfg)
-			a.warnPerm(cfg)
 			if value == "-" {
 				var err error
 				if value, err = a.readValue(cmd.Context(), key); err != nil {
