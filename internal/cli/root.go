@@ -58,6 +58,7 @@ Everything is kept in a Java-style config.properties (--config).`,
 		newCmdSandbox(a, nil),
 		newCmdVersion(a),
 	)
+	addCompletions(root)
 	return root
 }
 
