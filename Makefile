@@ -5,13 +5,22 @@ STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME      ?= 10s
 BIN           := bin/jira-oauth
 
-.PHONY: all build demo test test-short fmt-check vet lint fuzz bench ci clean
+.PHONY: all build demo man completions test test-short fmt-check vet lint fuzz bench ci clean
 
 all: build
 
 ## build: the jira-oauth binary in bin/ (static: no cgo, starts faster)
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/jira-oauth
+
+## man: a man page for every command, from the Cobra tree, into bin/man/man1
+##   (read one with: man -l bin/man/man1/jira-oauth-request.1)
+man:
+	$(GO) run ./internal/docgen -man bin/man/man1
+
+## completions: the bash, zsh, fish and PowerShell completion scripts into bin/completions
+completions:
+	$(GO) run ./internal/docgen -completions bin/completions
 
 ## demo: the whole OAuth dance against the bundled sandbox, in a temporary folder
 demo:

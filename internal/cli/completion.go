@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -94,4 +95,16 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// CommandTree returns the whole command tree (cobra's completion and help
+// commands included) bound to an environment that does nothing, for
+// programs that generate documentation from it: man pages and completion
+// scripts (internal/docgen). The jira-oauth binary does not use it.
+func CommandTree() *cobra.Command {
+	a := &app{env: Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}}
+	root := newRootCmd(a)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	return root
 }
