@@ -27,6 +27,7 @@ var noSecretsExempt = map[string]string{
 	"completion": "prints a shell script; reads no config",
 	"help":       "prints help texts; reads no config",
 	"sandbox":    "serves until stopped; internal/cli's sandbox tests check its log",
+	"version":    "prints build information and the licence; reads no config",
 }
 
 // TestVerboseOutputHasNoSecrets runs every command of the binary with

@@ -33,6 +33,11 @@ type app struct {
 
 	secrets    scrubber
 	warnedPerm bool // the config's permission warning was printed
+
+	// runCtx is the context Env.Signals made for the running command, and
+	// stopSignals ends it; both nil until a command runs (signals.go).
+	runCtx      context.Context
+	stopSignals context.CancelFunc
 }
 
 // loadConfig reads the config file named by --config. Every command but

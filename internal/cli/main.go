@@ -27,6 +27,11 @@ type Env struct {
 	// OpenBrowser shows a URL to the user in a web browser (login); nil
 	// means there is no browser and the user opens the printed URL.
 	OpenBrowser func(url string) error
+	// Signals, when set, is called once a command is about to run (never
+	// for --version, help or completion): it returns a context that
+	// Ctrl-C ends, and the function that stops listening. nil means no
+	// signal handling (tests cancel the context given to Main instead).
+	Signals func(context.Context) (context.Context, context.CancelFunc)
 }
 
 // OSEnv returns the Env of this process.
@@ -38,6 +43,7 @@ func OSEnv() Env {
 		Getenv:      os.Getenv,
 		Now:         time.Now,
 		OpenBrowser: openBrowser,
+		Signals:     notifySignals,
 	}
 }
 
@@ -60,6 +66,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
+	interrupted := a.interrupted(ctx)
+	if a.stopSignals != nil {
+		a.stopSignals()
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -67,7 +77,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if !errors.As(err, &usage) && isCobraUsageError(err) {
 		err = usageErrorf(withSuggestions(err.Error()) + "; run 'jira-oauth --help' for usage")
 	}
-	if ctx.Err() != nil {
+	if interrupted {
 		// Whatever failed, it failed because the user stopped it.
 		err = fmt.Errorf("interrupted; nothing was saved: %w", context.Canceled)
 	}

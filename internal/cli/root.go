@@ -65,6 +65,7 @@ Everything is kept in a Java-style config.properties (--config).`,
 // resolveGlobalFlags applies defaults that depend on the environment and
 // checks the values of the global flags.
 func (a *app) resolveGlobalFlags(cmd *cobra.Command, _ []string) error {
+	a.listenForSignals(cmd)
 	if a.configPath == "" {
 		a.configPath = a.env.Getenv("JIRA_OAUTH_CONFIG")
 	}
