@@ -127,7 +127,7 @@ platform, and the licence. --version prints the first line only.`,
   jira-oauth --version`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(a.env.Stdout, "jira-oauth %s\n%s %s/%s\n%s\n",
+			_, err := fmt.Fprintf(a.stdout(), "jira-oauth %s\n%s %s/%s\n%s\n",
 				currentVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH, licence)
 			return err
 		},
