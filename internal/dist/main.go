@@ -1,8 +1,9 @@
 // Command dist builds the release archives of jira-oauth into a folder
 // (dist/ by default): for each target platform a .tar.gz (.zip for
-// Windows) holding the binary, README.md, LICENSE, the man pages and the
-// shell completion scripts, plus SHA256SUMS. `make dist` runs it with the
-// version, commit and commit time taken from git.
+// Windows) holding the binary, README.md, LICENSE, THIRD_PARTY_LICENSES
+// (those of the modules and of Go linked into the binary), the man pages
+// and the shell completion scripts, plus SHA256SUMS. `make dist` runs it
+// with the version, commit and commit time taken from git.
 //
 // The archives are reproducible: the same commit gives the same bytes.
 // Binaries are built with -trimpath, -buildvcs=false and -buildid= (the
@@ -150,8 +151,12 @@ func (r *release) build(out string) error {
 		if err != nil {
 			return err
 		}
+		notices, err := thirdPartyNotices(goos, goarch)
+		if err != nil {
+			return err
+		}
 		base := fmt.Sprintf("jira-oauth_%s_%s_%s", r.label(), goos, goarch)
-		entries := append([]entry{{name: exe, mode: 0o755, data: bin}}, common...)
+		entries := append([]entry{{name: exe, mode: 0o755, data: bin}, {name: "THIRD_PARTY_LICENSES", mode: 0o644, data: notices}}, common...)
 		var buf bytes.Buffer
 		name := base + ".tar.gz"
 		if goos == "windows" {
@@ -190,6 +195,52 @@ func (r *release) goBuild(goos, goarch, out string) error {
 		return fmt.Errorf("go build for %s/%s: %w", goos, goarch, err)
 	}
 	return nil
+}
+
+// thirdPartyNotices is the licence of every module linked into the binary
+// for goos/goarch, and of Go itself (its runtime and standard library are
+// in the binary): BSD and Apache licences ask a binary distribution to
+// carry them.
+func thirdPartyNotices(goos, goarch string) ([]byte, error) {
+	list := exec.Command("go", "list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}@{{.Version}}\t{{.Dir}}{{end}}{{end}}", "./cmd/jira-oauth")
+	list.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
+	list.Stderr = os.Stderr
+	out, err := list.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list for %s/%s: %w", goos, goarch, err)
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOROOT: %w", err)
+	}
+	mods := []string{"Go (the runtime and standard library)\t" + strings.TrimSpace(string(goroot))}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line != "" && !slices.Contains(mods, line) {
+			mods = append(mods, line)
+		}
+	}
+	slices.Sort(mods[1:])
+	var b strings.Builder
+	b.WriteString("jira-oauth is licensed under the Apache License 2.0 (LICENSE). Its binary\nalso contains the following software, under these licences.\n")
+	for _, m := range mods {
+		name, dir, _ := strings.Cut(m, "\t")
+		text, err := licenceText(dir)
+		if err != nil {
+			return nil, fmt.Errorf("licence of %s: %w", name, err)
+		}
+		fmt.Fprintf(&b, "\n%s\n%s\n\n%s\n", strings.Repeat("=", 78), name, strings.TrimSpace(text))
+	}
+	return []byte(b.String()), nil
+}
+
+// licenceText reads the licence file at the root of a module.
+func licenceText(dir string) (string, error) {
+	for _, name := range []string{"LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "COPYING"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+			return string(b), nil
+		}
+	}
+	return "", fmt.Errorf("no LICENSE file in %s", dir)
 }
 
 // entry is one file of an archive; name is slash-separated and relative

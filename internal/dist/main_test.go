@@ -157,10 +157,16 @@ func TestDistHostTarget(t *testing.T) {
 		t.Fatalf("tar: %v: %s", err, msg)
 	}
 	top := filepath.Join(out, strings.TrimSuffix(name, ".tar.gz"))
-	for _, f := range []string{"jira-oauth", "README.md", "LICENSE", "man/man1/jira-oauth.1", "man/man1/jira-oauth-request.1",
+	for _, f := range []string{"jira-oauth", "README.md", "LICENSE", "THIRD_PARTY_LICENSES", "man/man1/jira-oauth.1", "man/man1/jira-oauth-request.1",
 		"completions/jira-oauth.bash", "completions/_jira-oauth", "completions/jira-oauth.fish", "completions/jira-oauth.ps1"} {
 		if _, err := os.Stat(filepath.Join(top, f)); err != nil {
 			t.Errorf("archive lacks %s", f)
+		}
+	}
+	notices, _ := os.ReadFile(filepath.Join(top, "THIRD_PARTY_LICENSES"))
+	for _, want := range []string{"\nGo (the runtime and standard library)\n", "\ngithub.com/spf13/cobra@", "\ngithub.com/dghubble/oauth1@", "Apache License", "Redistribution and use in source and binary forms"} {
+		if !bytes.Contains(notices, []byte(want)) {
+			t.Errorf("THIRD_PARTY_LICENSES lacks %q", want)
 		}
 	}
 	v, err := exec.Command(filepath.Join(top, "jira-oauth"), "--version").Output()
