@@ -6,8 +6,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/jira-oauth/jira-oauth/internal/cli"
 )
@@ -16,11 +14,9 @@ func main() {
 	os.Exit(run())
 }
 
+// run runs the command line. Ctrl-C and SIGTERM are handled by cli (see
+// Env.Signals): only once a command runs, so that --version and help do
+// not pay for a signal-handling thread.
 func run() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// The first Ctrl-C cancels ctx and the command winds down; restoring
-	// the default handling lets a second one end the process at once.
-	context.AfterFunc(ctx, stop)
-	return cli.Main(ctx, os.Args[1:], cli.OSEnv())
+	return cli.Main(context.Background(), os.Args[1:], cli.OSEnv())
 }

@@ -28,6 +28,7 @@ var noSecretsExempt = map[string]string{
 	"help":       "prints help texts; reads no config",
 	"sandbox":    "serves until stopped; internal/cli's sandbox tests check its log",
 	"proxy":      "serves until stopped; testdata/script/proxy.txtar and internal/cli's proxy test check its log",
+	"version":    "prints build information and the licence; reads no config",
 }
 
 // TestVerboseOutputHasNoSecrets runs every command of the binary with

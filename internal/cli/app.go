@@ -39,6 +39,11 @@ type app struct {
 	warnedInPlace bool
 
 	warnedRawUTF8 bool // the config's raw UTF-8 warning was printed
+
+	// runCtx is the context Env.Signals made for the running command, and
+	// stopSignals ends it; both nil until a command runs (signals.go).
+	runCtx      context.Context
+	stopSignals context.CancelFunc
 }
 
 // loadConfig reads the config file named by --config. Every command but
@@ -184,10 +189,13 @@ func (a *app) command(args string) string { return config.Command(a.configPath, 
 // context is the invocation's context (Background when a test builds an
 // app by hand).
 func (a *app) context() context.Context {
-	if a.ctx == nil {
-		return context.Background()
+	switch {
+	case a.runCtx != nil: // the command's, which Ctrl-C and SIGTERM end (signals.go)
+		return a.runCtx
+	case a.ctx != nil:
+		return a.ctx
 	}
-	return a.ctx
+	return context.Background()
 }
 
 // stdout and stderr are the invocation's streams.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -39,7 +40,7 @@ stdin with "-". It is sent as is (Jira wiki markup).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Issue = args[0]
-			if !issueKeyPattern.MatchString(opts.Issue) {
+			if !issueKeyPattern().MatchString(opts.Issue) {
 				return usageErrorf(fmt.Sprintf("%q is not an issue key: give one like DEMO-1 (project key, dash, number)", opts.Issue))
 			}
 			switch {
@@ -61,7 +62,9 @@ stdin with "-". It is sent as is (Jira wiki markup).`,
 }
 
 // issueKeyPattern matches a Jira issue key (PROJECT-123) or an issue id.
-var issueKeyPattern = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*-[1-9][0-9]*|[1-9][0-9]*)$`)
+var issueKeyPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_]*-[1-9][0-9]*|[1-9][0-9]*)$`)
+})
 
 func runComment(ctx context.Context, opts *commentOptions) error {
 	a := opts.app

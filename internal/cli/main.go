@@ -30,6 +30,11 @@ type Env struct {
 	// means there is no browser and the user opens the printed URL. It
 	// gives up on a browser still running in the foreground when ctx is done.
 	OpenBrowser func(ctx context.Context, url string) error
+	// Signals, when set, is called once a command is about to run (never
+	// for --version, help or completion): it returns a context that
+	// Ctrl-C ends, and the function that stops listening. nil means no
+	// signal handling (tests cancel the context given to Main instead).
+	Signals func(context.Context) (context.Context, context.CancelFunc)
 }
 
 // OSEnv returns the Env of this process.
@@ -41,6 +46,7 @@ func OSEnv() Env {
 		Getenv:      os.Getenv,
 		Now:         time.Now,
 		OpenBrowser: openBrowser,
+		Signals:     notifySignals,
 	}
 }
 
@@ -67,6 +73,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
+	interrupted := a.interrupted(ctx)
+	if a.stopSignals != nil {
+		a.stopSignals()
+	}
 	if stdout.err != nil && (err == nil || errors.Is(err, stdout.err)) {
 		err = &outputError{err: stdout.err}
 	}
@@ -77,7 +87,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if !errors.As(err, &usage) && isCobraUsageError(err) {
 		err = usageErrorf(withSuggestions(err.Error()) + "; run 'jira-oauth --help' for usage")
 	}
-	if ctx.Err() != nil {
+	if interrupted {
 		// Whatever failed, it failed because the user stopped it.
 		err = fmt.Errorf("interrupted; nothing was saved: %w", context.Canceled)
 	}

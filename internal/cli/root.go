@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -26,7 +25,7 @@ func newRootCmd(a *app) *cobra.Command {
   jira-oauth doctor                 what is wrong, and what to do
 
 Everything is kept in a Java-style config.properties (--config).`,
-		Version:           version(),
+		Version:           currentVersion().String(),
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		PersistentPreRunE: a.resolveGlobalFlags,
@@ -59,13 +58,16 @@ Everything is kept in a Java-style config.properties (--config).`,
 		newCmdSandbox(a, nil),
 		newCmdExport(a, nil),
 		newCmdProxy(a, nil),
+		newCmdVersion(a),
 	)
+	addCompletions(root)
 	return root
 }
 
 // resolveGlobalFlags applies defaults that depend on the environment and
 // checks the values of the global flags.
 func (a *app) resolveGlobalFlags(cmd *cobra.Command, _ []string) error {
+	a.listenForSignals(cmd)
 	if a.configPath == "" {
 		a.configPath = a.env.Getenv("JIRA_OAUTH_CONFIG")
 	}
@@ -76,24 +78,6 @@ func (a *app) resolveGlobalFlags(cmd *cobra.Command, _ []string) error {
 		return usageErrorf(fmt.Sprintf("--timeout must be positive, got %s; for example --timeout 30s", a.timeout))
 	}
 	return a.checkSavableCmd(cmd) // before any call to Jira: envconfig.go
-}
-
-// version is the module version and VCS revision the binary was built from.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	v := info.Main.Version
-	if v == "" {
-		v = "(devel)"
-	}
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
 }
 
 // exactArgs is cobra.ExactArgs with a message that says what is missing.

@@ -37,7 +37,7 @@ import (
 // The cost: two configs in the same folder share one lock (a save takes
 // milliseconds), and on systems where a folder cannot be locked (Windows'
 // LockFileEx needs a file) lockTarget names a lock file instead: see
-// lock_other.go.
+// lock_windows.go (which removes it after each use) and lock_other.go.
 //
 // We use github.com/gofrs/flock rather than syscall.Flock: the same code
 // locks with flock(2) on Unix, fcntl on AIX/Solaris and LockFileEx on
@@ -67,7 +67,7 @@ func lockDir(ctx context.Context, target, verb string) (unlock func(), err error
 	if err != nil {
 		return nil, lockErr(verb, dir, err)
 	}
-	return func() { _ = l.Unlock() }, nil
+	return func() { _ = l.Unlock(); releaseLockFile(path) }, nil
 }
 
 // lockErr explains why the lock on the config's folder dir could not be

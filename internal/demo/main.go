@@ -272,16 +272,17 @@ func (d *demo) browse(ctx context.Context, authorizeURL string) error {
 	defer resp.Body.Close()
 	page, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	title := "(no title)"
-	if m := titlePattern.FindSubmatch(page); m != nil {
+	if m := titlePattern().FindSubmatch(page); m != nil {
 		title = string(m[1])
 	}
 	fmt.Fprintf(d.out, "  [browser] %s -> %s: %q\n", authorizeURL, resp.Request.URL.Host, title)
 	return nil
 }
 
-var titlePattern = regexp.MustCompile(`<title>([^<]*)</title>`)
+// The patterns are compiled on first use, not at start-up.
+var titlePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<title>([^<]*)</title>`) })
 
-var verifierPattern = regexp.MustCompile(`id="oauth-verifier"[^>]*>([^<]+)<`)
+var verifierPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`id="oauth-verifier"[^>]*>([^<]+)<`) })
 
 // approve opens the authorize URL as a browser would; the sandbox runs
 // with --auto-approve, so the page shows the verification code at once.
@@ -300,7 +301,7 @@ func (d *demo) approve(ctx context.Context, authorizeURL string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	m := verifierPattern.FindSubmatch(page)
+	m := verifierPattern().FindSubmatch(page)
 	if resp.StatusCode != http.StatusOK || m == nil {
 		return "", errors.New("the approval page showed no verification code")
 	}

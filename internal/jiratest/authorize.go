@@ -5,9 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 )
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// pageTemplate is parsed on first use, not at start-up (a test checks that
+// package initialisers do no work).
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{{.Title}} - Jira (jiratest)</title></head>
 <body>
@@ -30,6 +34,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </body>
 </html>
 `))
+})
 
 type page struct {
 	Title, App, User, Action, Token, Message, Verifier string
@@ -40,7 +45,7 @@ func writePage(w http.ResponseWriter, status int, pg page) {
 	w.Header().Set("Content-Type", "text/html;charset=UTF-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = pageTemplate.Execute(w, pg)
+	_ = pageTemplate().Execute(w, pg)
 }
 
 func errorPage(w http.ResponseWriter, status int, msg string) {

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // publishedKey is an RSA key whose private half is on the internet, known
@@ -77,7 +78,9 @@ func publishedByPrime(b []byte) *publishedKey {
 }
 
 // pemArmor matches PEM BEGIN/END lines, also when their line breaks are gone.
-var pemArmor = regexp.MustCompile(`-----(BEGIN|END)[^-]*-----`)
+var pemArmor = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-----(BEGIN|END)[^-]*-----`)
+})
 
 // publishedInText looks for a prime factor of a published key in text that
 // did not parse. A copy that lost or gained a few characters (as the text of
@@ -85,7 +88,7 @@ var pemArmor = regexp.MustCompile(`-----(BEGIN|END)[^-]*-----`)
 // is shifted, but the primes are still there: the text is decoded at each of
 // the four base64 alignments and searched for DER INTEGERs.
 func publishedInText(text string) *publishedKey {
-	text = pemArmor.ReplaceAllString(text, "")
+	text = pemArmor().ReplaceAllString(text, "")
 	var b strings.Builder
 	for _, c := range []byte(text) {
 		switch {

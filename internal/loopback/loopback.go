@@ -161,16 +161,19 @@ func equal(a, b string) bool {
 
 type page struct{ Title, Message string }
 
-var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// pageTemplate is parsed on first use, not at start-up.
+var pageTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>{{.Title}}</title></head>
 <body style="font-family: sans-serif; margin: 3em">
 <h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
 </body></html>
 `))
+})
 
 func writePage(w http.ResponseWriter, status int, pg page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pageTemplate.Execute(w, pg)
+	_ = pageTemplate().Execute(w, pg)
 }
