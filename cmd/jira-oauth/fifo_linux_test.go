@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -89,15 +88,7 @@ func cmdTermBlocked(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s still running 30s after SIGTERM (it ignores the signal while blocked on %s)", args[2], args[1])
 	}
 	report()
-	got := 0
-	var exitErr *exec.ExitError
-	switch {
-	case errors.As(err, &exitErr):
-		got = exitErr.ExitCode()
-	case err != nil:
-		ts.Fatalf("%s: %v", args[2], err)
-	}
-	if got != want {
+	if got := exitStatus(ts, args[2], err); got != want {
 		ts.Fatalf("%s exited %d after SIGTERM; want %d", args[2], got, want)
 	}
 }

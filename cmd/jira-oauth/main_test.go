@@ -327,17 +327,23 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	want, err := strconv.Atoi(args[0])
 	ts.Check(err)
 	err = ts.Exec(args[1], args[2:]...)
-	got := 0
+	if got := exitStatus(ts, args[1], err); got != want {
+		ts.Fatalf("%s exited %d; want %d", args[1], got, want)
+	}
+}
+
+// exitStatus is the exit code of a process that ended with err (from
+// ts.Exec or exec.Cmd.Wait): 0 for nil; it fails the script when the
+// process could not run at all.
+func exitStatus(ts *testscript.TestScript, name string, err error) int {
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(err, &exitErr):
-		got = exitErr.ExitCode()
+		return exitErr.ExitCode()
 	case err != nil:
-		ts.Fatalf("%s: %v", args[1], err)
+		ts.Fatalf("%s: %v", name, err)
 	}
-	if got != want {
-		ts.Fatalf("%s exited %d; want %d", args[1], got, want)
-	}
+	return 0
 }
 
 // nosecrets fails if the last command's stdout or stderr contains a
