@@ -173,7 +173,11 @@ func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 		c.fail("access", fmt.Sprintf("no access token in %s: run '%s'", cfg.Path(), config.Command(cfg.Path(), "login")))
 		return nil
 	}
-	s := &restSession{cfg: cfg, client: client, accessToken: token(cfg, config.KeyAccessToken)}
+	if client, err = a.authClient(cfg); err != nil {
+		c.fail("access", err.Error())
+		return nil
+	}
+	s := &restSession{cfg: cfg, client: client}
 	user, err := s.myself(ctx, "access")
 	if err != nil {
 		c.fail("access", err.Error())

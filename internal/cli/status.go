@@ -322,11 +322,11 @@ func describeToken(t tokenStatus) string {
 // and returns what Jira said, and the error status exits with when Jira
 // refuses the token (exit 4) or cannot be reached (exit 5).
 func checkWithJira(ctx context.Context, a *app, cfg *config.File) (*jiraCheck, error) {
-	client, err := a.oauthClient(cfg)
+	client, err := a.authClient(cfg)
 	if err != nil {
 		return &jiraCheck{Problem: "not checked: " + oneLine(err.Error())}, err
 	}
-	s := &restSession{cfg: cfg, client: client, accessToken: token(cfg, config.KeyAccessToken)}
+	s := &restSession{cfg: cfg, client: client}
 	user, err := s.myself(ctx, "status")
 	if err != nil {
 		return &jiraCheck{Problem: "refused or unreachable: " + oneLine(a.secrets.scrub(err.Error()))}, err

@@ -1,0 +1,273 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/oauth"
+	"github.com/jira-oauth/jira-oauth/internal/termsafe"
+)
+
+// How a command authorises its calls is chosen once, here, from
+// auth_method: an OAuth 1.0a signature, an OAuth 2.0 access token (which
+// refreshes itself, single-flight across processes) or a personal access
+// token. request, whoami, comment, status, doctor, proxy and pat use the
+// client authClient returns and never look at the method.
+
+// refreshEarly is how long before its expiry an OAuth 2.0 access token is
+// refreshed rather than sent.
+const refreshEarly = 60 * time.Second
+
+// authClient returns the client that makes cfg's REST calls, with the
+// Authorizer of its auth_method; an error names what the config lacks.
+func (a *app) authClient(cfg *config.File) (*oauth.Client, error) {
+	method, err := cfg.AuthMethod()
+	if err != nil {
+		return nil, err
+	}
+	switch method {
+	case config.AuthPAT:
+		pat := token(cfg, config.KeyPAT)
+		if pat == "" {
+			return nil, notSetFor(cfg, config.KeyPAT, "pat create --name NAME")
+		}
+		client, err := a.bearerClient(cfg)
+		if err != nil {
+			return nil, err
+		}
+		client.Auth = &oauth.BearerAuth{Source: oauth.StaticToken(pat)}
+		return client, nil
+	case config.AuthOAuth2:
+		if token(cfg, config.KeyOAuth2AccessToken) == "" {
+			return nil, notSetFor(cfg, config.KeyOAuth2AccessToken, "login --oauth2")
+		}
+		client, err := a.bearerClient(cfg)
+		if err != nil {
+			return nil, err
+		}
+		client.Auth = &oauth.BearerAuth{Source: a.oauth2Source(cfg)}
+		return client, nil
+	}
+	accessToken := token(cfg, config.KeyAccessToken)
+	if accessToken == "" {
+		return nil, cfg.NotSet(config.KeyAccessToken)
+	}
+	client, err := a.oauthClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	client.Auth = &oauth.SignerAuth{Signer: client.Signer, AccessToken: accessToken}
+	return client, nil
+}
+
+// notSetFor is key not set in cfg, with the command that sets it.
+func notSetFor(cfg *config.File, key, args string) error {
+	method, _ := cfg.AuthMethod()
+	return &config.Error{Path: cfg.Path(), Key: key,
+		Err: fmt.Errorf("is not set (auth_method is %s): run '%s'", method, config.Command(cfg.Path(), args))}
+}
+
+// bearerClient is the REST client of a bearer token: jira_home, the HTTP
+// settings, the trace and the retries of oauthClient, without a signer.
+func (a *app) bearerClient(cfg *config.File) (*oauth.Client, error) {
+	home, err := cfg.JiraHome()
+	if err != nil {
+		return nil, err
+	}
+	httpClient, err := a.httpClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	client := &oauth.Client{JiraHome: home, HTTP: httpClient, Command: a.command}
+	if a.verbose {
+		client.Trace = a.secrets.writer(termsafe.Writer(a.env.Stderr))
+	}
+	client.Retry = oauth.DefaultRetry()
+	client.Retry.Notify = func(line string) {
+		fmt.Fprintf(a.secrets.writer(a.stderr()), "jira-oauth: %s\n", termsafe.String(line))
+	}
+	return client, nil
+}
+
+// oauth2Client is the OAuth 2.0 token client of the link in cfg.
+func (a *app) oauth2Client(cfg *config.File) (*oauth.OAuth2, error) {
+	home, err := cfg.JiraHome()
+	if err != nil {
+		return nil, err
+	}
+	scope, err := cfg.OAuth2Scope()
+	if err != nil {
+		return nil, err
+	}
+	httpClient, err := a.httpClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &oauth.OAuth2{
+		JiraHome:     home,
+		ClientID:     strings.TrimSpace(cfg.Get(config.KeyOAuth2ClientID)),
+		ClientSecret: strings.TrimSpace(cfg.Get(config.KeyOAuth2ClientSecret)),
+		RedirectURI:  strings.TrimSpace(cfg.Get(config.KeyOAuth2RedirectURI)),
+		Scope:        scope,
+		HTTP:         httpClient,
+	}
+	if a.verbose {
+		c.Trace = a.secrets.writer(termsafe.Writer(a.env.Stderr))
+	}
+	return c, nil
+}
+
+// oauth2Source is the TokenSource of an OAuth 2.0 link: the saved access
+// token while it is valid, else one refreshed single-flight (refresh).
+type oauth2Source struct {
+	a *app
+
+	mu      sync.Mutex
+	access  string
+	expires time.Time // zero: unknown, trusted until Jira says 401
+	cfg     *config.File
+}
+
+// oauth2Source starts from the token in cfg.
+func (a *app) oauth2Source(cfg *config.File) *oauth2Source {
+	s := &oauth2Source{a: a, cfg: cfg, access: token(cfg, config.KeyOAuth2AccessToken)}
+	s.expires, _ = time.Parse(time.RFC3339, token(cfg, config.KeyOAuth2ExpiresAt))
+	return s
+}
+
+// Token returns the access token, refreshed first when it expires within
+// refreshEarly.
+func (s *oauth2Source) Token(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	access, expires := s.access, s.expires
+	s.mu.Unlock()
+	if expires.IsZero() || s.a.now().Add(refreshEarly).Before(expires) {
+		return access, nil
+	}
+	return s.Refresh(ctx, access)
+}
+
+// Refresh replaces stale, single-flight across processes: under the
+// config's lock it reads the config afresh; if another process saved a
+// newer token meanwhile, that one is used; otherwise Jira is asked once,
+// and the rotated pair is saved before it is used (a recovery file if
+// the save fails). A refresh is never retried: a second try would burn
+// the rotated token.
+func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.access != stale {
+		return s.access, nil // this process refreshed meanwhile
+	}
+	a := s.a
+	var (
+		values    settings
+		refreshed bool
+		fresh     string
+		expires   time.Time
+	)
+	err := a.update(ctx, false, func(f *config.File) error {
+		if method, _ := f.AuthMethod(); method != config.AuthOAuth2 {
+			return &config.Error{Path: f.Path(), Key: config.KeyAuthMethod, Err: errors.New("changed while this command ran: run it again")}
+		}
+		saved := token(f, config.KeyOAuth2AccessToken)
+		savedExp, _ := time.Parse(time.RFC3339, token(f, config.KeyOAuth2ExpiresAt))
+		if saved != "" && saved != stale && (savedExp.IsZero() || a.now().Add(refreshEarly).Before(savedExp)) {
+			fresh, expires = saved, savedExp // another process refreshed
+			return errUnchanged
+		}
+		refresh := token(f, config.KeyOAuth2RefreshToken)
+		if refresh == "" {
+			return &config.Error{Path: f.Path(), Key: config.KeyOAuth2AccessToken,
+				Err: fmt.Errorf("has expired and there is no oauth2_refresh_token to renew it: run '%s'", config.Command(f.Path(), oauth2LoginArgs(f)))}
+		}
+		if err := f.CheckSave(); err != nil {
+			return notAskedErr("refresh", err)
+		}
+		client, err := a.oauth2Client(f)
+		if err != nil {
+			return err
+		}
+		client.Trace = nil
+		issued := a.now()
+		tok, err := client.Refresh(ctx, refresh)
+		if err != nil {
+			var oe *oauth.OAuth2Error
+			if errors.As(err, &oe) {
+				oe.Command = a.command
+			}
+			return err
+		}
+		a.secrets.add(tok.AccessToken)
+		a.secrets.add(tok.RefreshToken)
+		if err := checkOAuth2Token("refresh", tok); err != nil {
+			return err
+		}
+		if tok.RefreshToken == "" {
+			tok.RefreshToken = refresh // Jira rotates; keep the old one if it did not
+		}
+		values = oauth2TokenSettings(tok, issued)
+		values.apply(f)
+		refreshed = true
+		fresh = tok.AccessToken
+		expires, _ = time.Parse(time.RFC3339, oauth2ExpiresAt(tok, issued))
+		return nil
+	})
+	switch {
+	case errors.Is(err, errUnchanged):
+	case err != nil && refreshed:
+		return "", a.recoverIssued("refresh", values, err)
+	case err != nil:
+		return "", err
+	}
+	s.access, s.expires = fresh, expires
+	return fresh, nil
+}
+
+// errUnchanged ends an update without saving: nothing changed.
+var errUnchanged = errors.New("unchanged")
+
+// oauth2LoginArgs is the login command that gets a new OAuth 2.0 token
+// for f: client credentials when f has no refresh token and no redirect
+// URI (a service account).
+func oauth2LoginArgs(f *config.File) string {
+	if token(f, config.KeyOAuth2RedirectURI) == "" {
+		return "login --client-credentials"
+	}
+	return "login --oauth2"
+}
+
+// oauth2ExpiresAt is when tok expires, RFC 3339 UTC; "" when Jira did
+// not say.
+func oauth2ExpiresAt(tok *oauth.OAuth2Token, issued time.Time) string {
+	if tok.ExpiresIn <= 0 {
+		return ""
+	}
+	return issued.Add(tok.ExpiresIn).UTC().Format(time.RFC3339)
+}
+
+// oauth2TokenSettings are the keys saved for tok: auth_method oauth2 and
+// the token pair (an empty refresh token removes the saved one).
+func oauth2TokenSettings(tok *oauth.OAuth2Token, issued time.Time) settings {
+	return settings{
+		{config.KeyAuthMethod, config.AuthOAuth2},
+		{config.KeyOAuth2AccessToken, tok.AccessToken},
+		{config.KeyOAuth2RefreshToken, tok.RefreshToken},
+		{config.KeyOAuth2ExpiresAt, oauth2ExpiresAt(tok, issued)},
+	}
+}
+
+// checkOAuth2Token is checkIssued for an OAuth 2.0 token answer. Jira's
+// OAuth 2.0 tokens are longer than 1.0a's but far below maxTokenLen.
+func checkOAuth2Token(op string, tok *oauth.OAuth2Token) error {
+	values := []issuedValue{{"access_token", tok.AccessToken}}
+	if tok.RefreshToken != "" {
+		values = append(values, issuedValue{"refresh_token", tok.RefreshToken})
+	}
+	return checkIssued(op, values, map[string]time.Duration{"oauth_expires_in": tok.ExpiresIn})
+}
