@@ -40,7 +40,8 @@ func (a *app) authClient(cfg *config.File) (*oauth.Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		client.Auth = &oauth.BearerAuth{Source: oauth.StaticToken(pat)}
+		client.Auth = &oauth.BearerAuth{Source: oauth.StaticToken(pat), What: "the personal access token (pat)",
+			Remedy: "make a new one with '" + config.Command(cfg.Path(), "pat create --name NAME") + "'"}
 		return client, nil
 	case config.AuthOAuth2:
 		if token(cfg, config.KeyOAuth2AccessToken) == "" {
@@ -50,7 +51,8 @@ func (a *app) authClient(cfg *config.File) (*oauth.Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		client.Auth = &oauth.BearerAuth{Source: a.oauth2Source(cfg)}
+		client.Auth = &oauth.BearerAuth{Source: a.oauth2Source(cfg), What: "the OAuth 2.0 access token",
+			Remedy: "run '" + config.Command(cfg.Path(), oauth2LoginArgs(cfg)) + "'"}
 		return client, nil
 	}
 	accessToken := token(cfg, config.KeyAccessToken)
@@ -182,7 +184,9 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 			return errUnchanged
 		}
 		refresh := token(f, config.KeyOAuth2RefreshToken)
-		if refresh == "" {
+		serviceAccount := refresh == "" && token(f, config.KeyOAuth2RedirectURI) == "" &&
+			token(f, config.KeyOAuth2ClientID) != "" && token(f, config.KeyOAuth2ClientSecret) != ""
+		if refresh == "" && !serviceAccount {
 			return &config.Error{Path: f.Path(), Key: config.KeyOAuth2AccessToken,
 				Err: fmt.Errorf("has expired and there is no oauth2_refresh_token to renew it: run '%s'", config.Command(f.Path(), oauth2LoginArgs(f)))}
 		}
@@ -195,7 +199,12 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		}
 		client.Trace = nil
 		issued := a.now()
-		tok, err := client.Refresh(ctx, refresh)
+		var tok *oauth.OAuth2Token
+		if serviceAccount {
+			tok, err = client.ClientCredentials(ctx) // a service account just asks again
+		} else {
+			tok, err = client.Refresh(ctx, refresh)
+		}
 		if err != nil {
 			var oe *oauth.OAuth2Error
 			if errors.As(err, &oe) {
@@ -208,7 +217,7 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		if err := checkOAuth2Token("refresh", tok); err != nil {
 			return err
 		}
-		if tok.RefreshToken == "" {
+		if tok.RefreshToken == "" && !serviceAccount {
 			tok.RefreshToken = refresh // Jira rotates; keep the old one if it did not
 		}
 		values = oauth2TokenSettings(tok, issued)

@@ -58,6 +58,7 @@ Everything is kept in a Java-style config.properties (--config).`,
 		newCmdSandbox(a, nil),
 		newCmdExport(a, nil),
 		newCmdProxy(a, nil),
+		newCmdPAT(a),
 		newCmdVersion(a),
 	)
 	addCompletions(root)

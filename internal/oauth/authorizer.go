@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -65,6 +66,28 @@ func (t StaticToken) Refresh(context.Context, string) (string, error) { return "
 // Source. It is safe for concurrent use if Source is.
 type BearerAuth struct {
 	Source TokenSource
+	// What names the token in errors ("the personal access token");
+	// Remedy says how to get a new one.
+	What, Remedy string
+}
+
+// BearerRefusedError is Jira refusing a bearer token with 401 (revoked,
+// expired, or unknown), after any refresh.
+type BearerRefusedError struct {
+	Op, URL      string
+	What, Remedy string
+}
+
+func (e *BearerRefusedError) Error() string {
+	what := e.What
+	if what == "" {
+		what = "the bearer token"
+	}
+	s := fmt.Sprintf("%s: Jira refused %s (401 for %s): it was revoked, has expired, or belongs to another Jira", e.Op, what, e.URL)
+	if e.Remedy != "" {
+		s += "; " + e.Remedy
+	}
+	return s
 }
 
 // Authorize sets the bearer token.

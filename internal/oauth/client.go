@@ -180,6 +180,9 @@ func (c *Client) do(ctx context.Context, req *http.Request, accessToken string) 
 				return nil, err
 			}
 		}
+		if b, ok := c.Auth.(*BearerAuth); ok && rt.resp.StatusCode == http.StatusUnauthorized {
+			return nil, &BearerRefusedError{Op: OpRequest, URL: rt.url, What: b.What, Remedy: b.Remedy}
+		}
 	}
 	if perr := rt.problem(); perr != nil {
 		return nil, perr
