@@ -34,7 +34,7 @@ func (a *app) authClient(cfg *config.File) (*oauth.Client, error) {
 	case config.AuthPAT:
 		pat := token(cfg, config.KeyPAT)
 		if pat == "" {
-			return nil, notSetFor(cfg, config.KeyPAT, "pat create --name NAME")
+			return nil, cfg.NotSet(config.KeyPAT)
 		}
 		client, err := a.bearerClient(cfg)
 		if err != nil {
@@ -45,7 +45,7 @@ func (a *app) authClient(cfg *config.File) (*oauth.Client, error) {
 		return client, nil
 	case config.AuthOAuth2:
 		if token(cfg, config.KeyOAuth2AccessToken) == "" {
-			return nil, notSetFor(cfg, config.KeyOAuth2AccessToken, "login --oauth2")
+			return nil, cfg.NotSet(config.KeyOAuth2AccessToken)
 		}
 		client, err := a.bearerClient(cfg)
 		if err != nil {
@@ -65,13 +65,6 @@ func (a *app) authClient(cfg *config.File) (*oauth.Client, error) {
 	}
 	client.Auth = &oauth.SignerAuth{Signer: client.Signer, AccessToken: accessToken}
 	return client, nil
-}
-
-// notSetFor is key not set in cfg, with the command that sets it.
-func notSetFor(cfg *config.File, key, args string) error {
-	method, _ := cfg.AuthMethod()
-	return &config.Error{Path: cfg.Path(), Key: key,
-		Err: fmt.Errorf("is not set (auth_method is %s): run '%s'", method, config.Command(cfg.Path(), args))}
 }
 
 // bearerClient is the REST client of a bearer token: jira_home, the HTTP
@@ -279,4 +272,31 @@ func checkOAuth2Token(op string, tok *oauth.OAuth2Token) error {
 		values = append(values, issuedValue{"refresh_token", tok.RefreshToken})
 	}
 	return checkIssued(op, values, map[string]time.Duration{"oauth_expires_in": tok.ExpiresIn})
+}
+
+// renewOAuth2 is renew for OAuth 2.0: a refresh now, single-flight as
+// any other (a service account asks for a new token).
+func (a *app) renewOAuth2(ctx context.Context, cfg *config.File) error {
+	access := token(cfg, config.KeyOAuth2AccessToken)
+	if access == "" {
+		return cfg.NotSet(config.KeyOAuth2AccessToken)
+	}
+	if _, err := a.oauth2Client(cfg); err != nil {
+		return err
+	}
+	s := a.oauth2Source(cfg)
+	fresh, err := s.Refresh(ctx, access)
+	if err != nil {
+		return err
+	}
+	expiry := "no expiry given by Jira"
+	if !s.expires.IsZero() {
+		expiry = "expires " + s.expires.UTC().Format(time.RFC3339)
+	}
+	if fresh == access {
+		fmt.Fprintf(a.stderr(), "The OAuth 2.0 access token in %s is still the one in use (%s).\n", cfg.Path(), expiry)
+		return nil
+	}
+	fmt.Fprintf(a.stderr(), "OAuth 2.0 access token refreshed and saved in %s (%s).\n", cfg.Path(), expiry)
+	return nil
 }

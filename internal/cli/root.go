@@ -59,6 +59,7 @@ Everything is kept in a Java-style config.properties (--config).`,
 		newCmdExport(a, nil),
 		newCmdProxy(a, nil),
 		newCmdPAT(a),
+		newCmdLogout(a, nil),
 		newCmdVersion(a),
 	)
 	addCompletions(root)
