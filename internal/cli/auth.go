@@ -300,3 +300,36 @@ func (a *app) renewOAuth2(ctx context.Context, cfg *config.File) error {
 	fmt.Fprintf(a.stderr(), "OAuth 2.0 access token refreshed and saved in %s (%s).\n", cfg.Path(), expiry)
 	return nil
 }
+
+// bearerStatus fills in status's report on the OAuth 2.0 token and the
+// PAT of cfg, and returns why the one auth_method uses is not usable.
+func bearerStatus(cfg *config.File, r *statusReport, now time.Time) error {
+	expiry := func(key string) (string, bool) {
+		at := token(cfg, key)
+		t, err := time.Parse(time.RFC3339, at)
+		return at, err == nil && now.After(t)
+	}
+	if token(cfg, config.KeyOAuth2AccessToken) != "" {
+		at, expired := expiry(config.KeyOAuth2ExpiresAt)
+		renewable := token(cfg, config.KeyOAuth2RefreshToken) != "" ||
+			(token(cfg, config.KeyOAuth2RedirectURI) == "" && token(cfg, config.KeyOAuth2ClientSecret) != "")
+		r.OAuth2 = &tokenStatus{Present: true, ExpiresAt: at, Expired: expired, Renewable: renewable}
+	}
+	if token(cfg, config.KeyPAT) != "" {
+		at, expired := expiry(config.KeyPATExpiresAt)
+		r.PAT = &tokenStatus{Present: true, ExpiresAt: at, Expired: expired}
+	}
+	switch method, _ := cfg.AuthMethod(); {
+	case method == config.AuthOAuth2 && r.OAuth2 == nil:
+		return cfg.NotSet(config.KeyOAuth2AccessToken)
+	case method == config.AuthOAuth2 && r.OAuth2.Expired && !r.OAuth2.Renewable:
+		return &config.Error{Path: cfg.Path(), Key: config.KeyOAuth2AccessToken,
+			Err: fmt.Errorf("expired on %s and cannot be refreshed: run '%s'", r.OAuth2.ExpiresAt, config.Command(cfg.Path(), oauth2LoginArgs(cfg)))}
+	case method == config.AuthPAT && r.PAT == nil:
+		return cfg.NotSet(config.KeyPAT)
+	case method == config.AuthPAT && r.PAT.Expired:
+		return &config.Error{Path: cfg.Path(), Key: config.KeyPAT,
+			Err: fmt.Errorf("expired on %s: make a new one with '%s'", r.PAT.ExpiresAt, config.Command(cfg.Path(), "pat create --name NAME"))}
+	}
+	return nil
+}
