@@ -160,6 +160,11 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		return s.access, nil // this process refreshed meanwhile
 	}
 	a := s.a
+	if a.checkSavable("refresh") != nil && isServiceAccount(s.cfg) {
+		// Credentials from the environment (CI): a service account's
+		// token rotates nothing, so a new one in memory will do.
+		return s.clientCredentialsInMemory(ctx)
+	}
 	var (
 		values    settings
 		refreshed bool
@@ -177,8 +182,7 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 			return errUnchanged
 		}
 		refresh := token(f, config.KeyOAuth2RefreshToken)
-		serviceAccount := refresh == "" && token(f, config.KeyOAuth2RedirectURI) == "" &&
-			token(f, config.KeyOAuth2ClientID) != "" && token(f, config.KeyOAuth2ClientSecret) != ""
+		serviceAccount := isServiceAccount(f)
 		if refresh == "" && !serviceAccount {
 			return &config.Error{Path: f.Path(), Key: config.KeyOAuth2AccessToken,
 				Err: fmt.Errorf("has expired and there is no oauth2_refresh_token to renew it: run '%s'", config.Command(f.Path(), oauth2LoginArgs(f)))}
@@ -332,4 +336,36 @@ func bearerStatus(cfg *config.File, r *statusReport, now time.Time) error {
 			Err: fmt.Errorf("expired on %s: make a new one with '%s'", r.PAT.ExpiresAt, config.Command(cfg.Path(), "pat create --name NAME"))}
 	}
 	return nil
+}
+
+// isServiceAccount reports whether f holds a service account's link
+// (client credentials): a client id and secret, no refresh token and no
+// redirect URI.
+func isServiceAccount(f *config.File) bool {
+	return token(f, config.KeyOAuth2RefreshToken) == "" && token(f, config.KeyOAuth2RedirectURI) == "" &&
+		token(f, config.KeyOAuth2ClientID) != "" && token(f, config.KeyOAuth2ClientSecret) != ""
+}
+
+// clientCredentialsInMemory gets a service account a new token without
+// saving it (the caller holds s.mu).
+func (s *oauth2Source) clientCredentialsInMemory(ctx context.Context) (string, error) {
+	client, err := s.a.oauth2Client(s.cfg)
+	if err != nil {
+		return "", err
+	}
+	client.Trace = nil
+	issued := s.a.now()
+	tok, err := client.ClientCredentials(ctx)
+	if err != nil {
+		return "", s.a.oauth2Err(err)
+	}
+	s.a.secrets.add(tok.AccessToken)
+	if err := checkOAuth2Token("refresh", tok); err != nil {
+		return "", err
+	}
+	s.access, s.expires = tok.AccessToken, time.Time{}
+	if tok.ExpiresIn > 0 {
+		s.expires = issued.Add(tok.ExpiresIn)
+	}
+	return s.access, nil
 }

@@ -90,12 +90,12 @@ type statusReport struct {
 	AccessToken  tokenStatus `json:"access_token"`
 	// AuthMethod is auth_method (oauth1 when absent); OAuth2 and PAT
 	// describe the tokens of the other methods, when present.
-	AuthMethod string       `json:"auth_method"`
-	OAuth2     *tokenStatus `json:"oauth2_access_token,omitempty"`
-	PAT        *tokenStatus `json:"pat,omitempty"`
-	Usable     bool         `json:"usable"`
-	Jira         *jiraCheck  `json:"jira,omitempty"`
-	Environment  []string    `json:"environment,omitempty"`
+	AuthMethod  string       `json:"auth_method"`
+	OAuth2      *tokenStatus `json:"oauth2_access_token,omitempty"`
+	PAT         *tokenStatus `json:"pat,omitempty"`
+	Usable      bool         `json:"usable"`
+	Jira        *jiraCheck   `json:"jira,omitempty"`
+	Environment []string     `json:"environment,omitempty"`
 	// Problem says why the config is damaged (too large, a token value
 	// no Jira sends), and how to repair it.
 	Problem string            `json:"problem,omitempty"`
