@@ -29,7 +29,7 @@ func TestCheckRedirectURI(t *testing.T) {
 		"http://[::1]:8765/callback":      "plain http only for the host localhost",
 		"http://localhost/callback":       "has no port",
 		"ftp://localhost:1/x":             "neither https nor http://localhost",
-		"localhost:8765/callback":         "neither https nor",
+		"localhost:8765/callback":         "is not an absolute URL",
 		"/callback":                       "is not an absolute URL",
 		"http://u:p@localhost:1/cb":       "must not hold a user name",
 		"http://localhost:1/cb#frag":      "must not hold a user name or a fragment",
