@@ -336,23 +336,30 @@ func (s *restSession) revokePAT(ctx context.Context, op, id string) error {
 // one there); auth_method pat goes back to the default when an OAuth 1.0a
 // access token remains.
 func (a *app) forgetPAT(ctx context.Context, id string) error {
-	return a.update(ctx, false, func(f *config.File) error {
+	msg := ""
+	err := a.update(ctx, false, func(f *config.File) error {
 		if token(f, config.KeyPATID) != id {
 			return nil
 		}
 		f.Delete(config.KeyPAT)
 		f.Delete(config.KeyPATID)
 		f.Delete(config.KeyPATExpiresAt)
-		fmt.Fprintf(a.stderr(), "Removed it from %s.", f.Path())
+		msg = fmt.Sprintf("Removed it from %s.", f.Path())
 		if method, _ := f.AuthMethod(); method == config.AuthPAT {
 			if token(f, config.KeyAccessToken) != "" {
 				f.Delete(config.KeyAuthMethod)
-				fmt.Fprint(a.stderr(), " auth_method is oauth1 again (the OAuth 1.0a access token).")
+				msg += " auth_method is oauth1 again (the OAuth 1.0a access token)."
 			} else {
-				fmt.Fprintf(a.stderr(), " auth_method is still pat: make a new token with '%s'.", config.Command(f.Path(), "pat create --name NAME"))
+				msg += fmt.Sprintf(" auth_method is still pat: make a new token with '%s'.", config.Command(f.Path(), "pat create --name NAME"))
 			}
 		}
-		fmt.Fprintln(a.stderr())
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("pat revoke: Jira revoked the token, but %w", err)
+	}
+	if msg != "" {
+		fmt.Fprintln(a.stderr(), msg)
+	}
+	return nil
 }
