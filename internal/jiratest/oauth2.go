@@ -59,8 +59,10 @@ func scopeRank(scope string) int {
 	return 0
 }
 
-// checkRedirectURI applies Jira's rule for a registered redirect URI.
-func checkRedirectURI(raw string) error {
+// CheckRedirectURI applies Jira's rule for a registered redirect URI: an
+// absolute https URL, or http with the host exactly "localhost" (not
+// 127.0.0.1 or ::1), without a fragment or user info.
+func CheckRedirectURI(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" || strings.Contains(raw, "#") || u.User != nil {
 		return errRedirectURI
@@ -88,7 +90,7 @@ func (p *Provider) AddOAuth2Client(c OAuth2Client) error {
 		return errors.New("jiratest: an OAuth 2.0 client needs a redirect URI")
 	}
 	for _, u := range c.RedirectURIs {
-		if err := checkRedirectURI(u); err != nil {
+		if err := CheckRedirectURI(u); err != nil {
 			return err
 		}
 	}
