@@ -155,9 +155,11 @@ type o2Refresh struct {
 func (a *o2Access) live(now time.Time) bool  { return !a.revoked && now.Before(a.expires) }
 func (r *o2Refresh) live(now time.Time) bool { return !r.revoked && now.Before(r.expires) }
 
-// RefreshCount is how many grant_type=refresh_token requests the token
-// endpoint has received, successful or not (a client that refreshes twice
-// burns a rotated token).
+// RefreshCount is how many grant_type=refresh_token requests from an
+// authenticated client the token endpoint has received, successful or not
+// (a client that refreshes twice burns a rotated token). Requests refused
+// as invalid_client, such as a doctor's check of the secret, are not
+// counted.
 func (p *Provider) RefreshCount() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()

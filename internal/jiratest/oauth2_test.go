@@ -183,7 +183,8 @@ func TestOAuth2CodeFlow(t *testing.T) {
 	t.Parallel()
 	e := newO2Env(t, Options{})
 	page := e.get(t, "/rest/oauth2/latest/authorize", authorizeQuery())
-	if page.status != http.StatusOK || !strings.Contains(page.body, `name="approve"`) || !strings.Contains(page.body, "Test O2") {
+	if page.status != http.StatusOK || !strings.Contains(page.body, `name="approve"`) || !strings.Contains(page.body, "Test O2</strong>") ||
+		!strings.Contains(page.body, "read and write data in Jira (scope WRITE) as you") {
 		t.Fatalf("consent page: %d %s", page.status, page.body)
 	}
 	a := e.login2(t)
@@ -432,6 +433,9 @@ func TestOAuth2RefreshRotates(t *testing.T) {
 	if res := e.bearer(t, http.MethodGet, "/rest/api/2/myself", b.AccessToken, ""); res.status != http.StatusOK {
 		t.Fatalf("new access token: %d", res.status)
 	}
+	bad := refreshForm(b.RefreshToken)
+	bad.Set("client_secret", "wrong")
+	wantO2Error(t, e.token(t, bad), 401, "invalid_client") // not counted
 	if n := e.p.RefreshCount(); n != 2 {
 		t.Fatalf("RefreshCount = %d; want 2", n)
 	}
