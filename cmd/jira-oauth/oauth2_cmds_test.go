@@ -96,7 +96,8 @@ func intArg(ts *testscript.TestScript, neg bool, args []string, usage string) in
 }
 
 // refreshcount N asserts that the provider at $JIRA has received exactly N
-// refresh_token grant requests (successful or not).
+// refresh_token grant requests from an authenticated client (successful or
+// not).
 func cmdRefreshCount(ts *testscript.TestScript, neg bool, args []string) {
 	want := intArg(ts, neg, args, "refreshcount N")
 	if got := provider(ts).RefreshCount(); got != want {

@@ -85,7 +85,8 @@
 // OAuth 2.0 or a PAT) for its user.
 //
 // Test hooks: Advance and AgeTokens move OAuth 2.0 and PAT expiry too;
-// RefreshCount counts refresh_token grant requests (successful or not);
+// RefreshCount counts refresh_token grant requests that passed client
+// authentication (successful or not);
 // LiveOAuth2Tokens and LivePATs count what is neither expired nor revoked;
 // IssuedSecrets includes codes, OAuth 2.0 tokens and raw PATs.
 //

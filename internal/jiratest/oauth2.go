@@ -59,8 +59,10 @@ func scopeRank(scope string) int {
 	return 0
 }
 
-// checkRedirectURI applies Jira's rule for a registered redirect URI.
-func checkRedirectURI(raw string) error {
+// CheckRedirectURI applies Jira's rule for a registered redirect URI: an
+// absolute https URL, or http with the host exactly "localhost" (not
+// 127.0.0.1 or ::1), without a fragment or user info.
+func CheckRedirectURI(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || u.Host == "" || u.Fragment != "" || strings.Contains(raw, "#") || u.User != nil {
 		return errRedirectURI
@@ -88,7 +90,7 @@ func (p *Provider) AddOAuth2Client(c OAuth2Client) error {
 		return errors.New("jiratest: an OAuth 2.0 client needs a redirect URI")
 	}
 	for _, u := range c.RedirectURIs {
-		if err := checkRedirectURI(u); err != nil {
+		if err := CheckRedirectURI(u); err != nil {
 			return err
 		}
 	}
@@ -153,9 +155,11 @@ type o2Refresh struct {
 func (a *o2Access) live(now time.Time) bool  { return !a.revoked && now.Before(a.expires) }
 func (r *o2Refresh) live(now time.Time) bool { return !r.revoked && now.Before(r.expires) }
 
-// RefreshCount is how many grant_type=refresh_token requests the token
-// endpoint has received, successful or not (a client that refreshes twice
-// burns a rotated token).
+// RefreshCount is how many grant_type=refresh_token requests from an
+// authenticated client the token endpoint has received, successful or not
+// (a client that refreshes twice burns a rotated token). Requests refused
+// as invalid_client, such as a doctor's check of the secret, are not
+// counted.
 func (p *Provider) RefreshCount() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -88,7 +88,7 @@ func (p *Provider) serveOAuth2Authorize(w http.ResponseWriter, req *request) {
 	}
 	if req.r.Method == http.MethodGet && !approve {
 		writePage(w, http.StatusOK, page{
-			Title: "Allow access?", App: name + " (scope " + ap.scope + ")", User: p.opts.User, Form: true,
+			Title: "Allow access?", App: name, User: p.opts.User, Form: true, Access: scopeAccess(ap.scope),
 			Action: req.r.URL.Path + "?" + req.r.URL.RawQuery,
 		})
 		return
@@ -129,6 +129,19 @@ func (ap *authorizeParams) check() *oauth2Error {
 		}
 	}
 	return nil
+}
+
+// scopeAccess is what the consent page says a scope allows.
+func scopeAccess(scope string) string {
+	switch scope {
+	case "READ":
+		return "read data in Jira (scope READ)"
+	case "WRITE":
+		return "read and write data in Jira (scope WRITE)"
+	case "ADMIN":
+		return "read and write data and administer projects in Jira (scope ADMIN)"
+	}
+	return "read and write data and administer Jira (scope SYSTEM_ADMIN)"
 }
 
 // validChallenge: an S256 challenge is 43 base64url characters without

@@ -28,7 +28,7 @@ func o2Challenge(verifier string) string {
 }
 
 // newO2Env is newEnv with an OAuth 2.0 client and a service account.
-func newO2Env(t *testing.T, opts Options) *env {
+func newO2Env(t testing.TB, opts Options) *env {
 	t.Helper()
 	opts.OAuth2Clients = append(opts.OAuth2Clients,
 		OAuth2Client{ID: o2ID, Secret: o2Secret, Name: "Test O2", RedirectURIs: []string{o2Redirect}},
@@ -45,7 +45,7 @@ func authorizeQuery() url.Values {
 	}
 }
 
-func (e *env) get(t *testing.T, path string, q url.Values) response {
+func (e *env) get(t testing.TB, path string, q url.Values) response {
 	t.Helper()
 	r, err := http.NewRequest(http.MethodGet, e.url(path)+"?"+q.Encode(), nil)
 	if err != nil {
@@ -54,7 +54,7 @@ func (e *env) get(t *testing.T, path string, q url.Values) response {
 	return do(t, nil, r)
 }
 
-func (e *env) post(t *testing.T, path, ctype, body string, mod func(*http.Request)) response {
+func (e *env) post(t testing.TB, path, ctype, body string, mod func(*http.Request)) response {
 	t.Helper()
 	r, err := http.NewRequest(http.MethodPost, e.url(path), strings.NewReader(body))
 	if err != nil {
@@ -70,7 +70,7 @@ func (e *env) post(t *testing.T, path, ctype, body string, mod func(*http.Reques
 }
 
 // press submits the consent page for q with the button "approve" or "deny".
-func (e *env) press(t *testing.T, q url.Values, button string) response {
+func (e *env) press(t testing.TB, q url.Values, button string) response {
 	t.Helper()
 	r, err := http.NewRequest(http.MethodPost, e.url("/rest/oauth2/latest/authorize")+"?"+q.Encode(),
 		strings.NewReader(url.Values{button: {"x"}}.Encode()))
@@ -83,7 +83,7 @@ func (e *env) press(t *testing.T, q url.Values, button string) response {
 
 // redirected checks a 302 to the registered redirect URI and returns its
 // query.
-func redirected(t *testing.T, res response) url.Values {
+func redirected(t testing.TB, res response) url.Values {
 	t.Helper()
 	loc := res.header.Get("Location")
 	if res.status != http.StatusFound || !strings.HasPrefix(loc, o2Redirect+"?") {
@@ -97,7 +97,7 @@ func redirected(t *testing.T, res response) url.Values {
 }
 
 // code runs the consent and returns an authorization code for q.
-func (e *env) code(t *testing.T, q url.Values) string {
+func (e *env) code(t testing.TB, q url.Values) string {
 	t.Helper()
 	got := redirected(t, e.press(t, q, "approve"))
 	if got.Get("state") != q.Get("state") || got.Get("code") == "" {
@@ -106,7 +106,7 @@ func (e *env) code(t *testing.T, q url.Values) string {
 	return got.Get("code")
 }
 
-func (e *env) token(t *testing.T, form url.Values) response {
+func (e *env) token(t testing.TB, form url.Values) response {
 	t.Helper()
 	return e.post(t, "/rest/oauth2/latest/token", "application/x-www-form-urlencoded", form.Encode(), nil)
 }
@@ -133,7 +133,7 @@ type tokenAnswer struct {
 	Scope        string `json:"scope"`
 }
 
-func wantTokens(t *testing.T, res response) tokenAnswer {
+func wantTokens(t testing.TB, res response) tokenAnswer {
 	t.Helper()
 	var a tokenAnswer
 	if res.status != http.StatusOK {
@@ -149,7 +149,7 @@ func wantTokens(t *testing.T, res response) tokenAnswer {
 }
 
 // wantO2Error checks an OAuth 2.0 JSON error answer.
-func wantO2Error(t *testing.T, res response, status int, code string) {
+func wantO2Error(t testing.TB, res response, status int, code string) {
 	t.Helper()
 	var e struct {
 		Error       string `json:"error"`
@@ -161,12 +161,12 @@ func wantO2Error(t *testing.T, res response, status int, code string) {
 }
 
 // login2 returns the tokens of a full authorization-code login.
-func (e *env) login2(t *testing.T) tokenAnswer {
+func (e *env) login2(t testing.TB) tokenAnswer {
 	t.Helper()
 	return wantTokens(t, e.token(t, codeForm(e.code(t, authorizeQuery()))))
 }
 
-func (e *env) bearer(t *testing.T, method, path, tok, body string) response {
+func (e *env) bearer(t testing.TB, method, path, tok, body string) response {
 	t.Helper()
 	r, err := http.NewRequest(method, e.url(path), strings.NewReader(body))
 	if err != nil {
@@ -183,7 +183,8 @@ func TestOAuth2CodeFlow(t *testing.T) {
 	t.Parallel()
 	e := newO2Env(t, Options{})
 	page := e.get(t, "/rest/oauth2/latest/authorize", authorizeQuery())
-	if page.status != http.StatusOK || !strings.Contains(page.body, `name="approve"`) || !strings.Contains(page.body, "Test O2") {
+	if page.status != http.StatusOK || !strings.Contains(page.body, `name="approve"`) || !strings.Contains(page.body, "Test O2</strong>") ||
+		!strings.Contains(page.body, "read and write data in Jira (scope WRITE) as you") {
 		t.Fatalf("consent page: %d %s", page.status, page.body)
 	}
 	a := e.login2(t)
@@ -432,6 +433,9 @@ func TestOAuth2RefreshRotates(t *testing.T) {
 	if res := e.bearer(t, http.MethodGet, "/rest/api/2/myself", b.AccessToken, ""); res.status != http.StatusOK {
 		t.Fatalf("new access token: %d", res.status)
 	}
+	bad := refreshForm(b.RefreshToken)
+	bad.Set("client_secret", "wrong")
+	wantO2Error(t, e.token(t, bad), 401, "invalid_client") // not counted
 	if n := e.p.RefreshCount(); n != 2 {
 		t.Fatalf("RefreshCount = %d; want 2", n)
 	}

@@ -18,15 +18,15 @@ func (p *Provider) serveOAuth2Token(w http.ResponseWriter, req *request) {
 		return
 	}
 	grant := form.Get("grant_type")
-	if grant == "refresh_token" {
-		p.mu.Lock()
-		p.o2.refreshCalls++
-		p.mu.Unlock()
-	}
 	client, e := p.authenticateClient(req.r, form)
 	if e != nil {
 		e.write(w)
 		return
+	}
+	if grant == "refresh_token" { // counted once the client is known (RefreshCount)
+		p.mu.Lock()
+		p.o2.refreshCalls++
+		p.mu.Unlock()
 	}
 	var answer map[string]any
 	switch grant {

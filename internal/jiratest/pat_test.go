@@ -17,7 +17,7 @@ type patAnswer struct {
 	RawToken   string `json:"rawToken"`
 }
 
-func wantPAT(t *testing.T, res response) patAnswer {
+func wantPAT(t testing.TB, res response) patAnswer {
 	t.Helper()
 	var a patAnswer
 	if res.status != http.StatusCreated {
