@@ -15,10 +15,6 @@ import (
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
 
-// oauth2LoginWait is how long login --oauth2 waits for approval by
-// default (Jira's authorization codes live 10 minutes).
-const oauth2LoginWait = 10 * time.Minute
-
 // oauth2Link is the OAuth 2.0 client settings login uses: the flags, else
 // the config.
 type oauth2Link struct {
@@ -83,7 +79,7 @@ func (l oauth2Link) settings(needRedirect bool) settings {
 	return s
 }
 
-// client is the token client of the link for cfg's jira_home.
+// oauth2ClientFor is the token client of link l for cfg's jira_home.
 func (a *app) oauth2ClientFor(cfg *config.File, l oauth2Link) (*oauth.OAuth2, error) {
 	c, err := a.oauth2Client(cfg)
 	if err != nil {
@@ -169,7 +165,7 @@ func runLoginOAuth2(ctx context.Context, opts *loginOptions) error {
 		} else {
 			fmt.Fprintln(a.stderr(), "Reading the redirect address (or the code) from stdin.")
 		}
-		code, err = a.readPastedCode(waitCtx, state, false)
+		code, err = a.readPastedCode(waitCtx, state)
 	case waitCallbackOrPaste:
 		fmt.Fprintf(a.stderr(), "After approving, your browser goes to %s: if that fails (another computer), paste the address here and press Enter.\n", callbackBase(l.redirectURI))
 		code, err = a.waitCodeOrPaste(waitCtx, receiver, state)
@@ -262,7 +258,7 @@ func (a *app) saveOAuth2Login(ctx context.Context, cfg *config.File, l oauth2Lin
 }
 
 // readPastedCode reads one pasted line: the redirect address or the code.
-func (a *app) readPastedCode(ctx context.Context, state string, _ bool) (string, error) {
+func (a *app) readPastedCode(ctx context.Context, state string) (string, error) {
 	for {
 		line, err := readLine(ctx, a.env.Stdin)
 		if err != nil && !errors.Is(err, io.EOF) {
