@@ -79,7 +79,7 @@ in the flags or the config, an OAuth 2.0 client alone is enough.`,
 	cmd.Flags().StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
 	cmd.Flags().StringVar(&opts.ConsumerKey, "consumer-key", "", "consumer key of the Application Link (default: consumer_key in the config)")
 	cmd.Flags().StringVar(&opts.PublicKey, "public-key", "", "PEM public key of the Application Link (default: the public key file keygen wrote beside the config)")
-	cmd.Flags().BoolVar(&opts.AutoApprove, "auto-approve", false, "approve every request token as soon as its authorize URL is opened")
+	cmd.Flags().BoolVar(&opts.AutoApprove, "auto-approve", false, "approve every request token (and OAuth 2.0 authorize request) as soon as its authorize URL is opened")
 	cmd.Flags().StringVar(&opts.User, "user", "admin", "the Jira user who approves and whom /rest/api/2/myself returns")
 	cmd.Flags().IntVar(&opts.SearchIssues, "search-issues", 250, "issues LOAD-1...LOAD-N that /rest/api/2/search finds, for trying --paginate")
 	cmd.Flags().StringVar(&opts.OAuth2ClientID, "oauth2-client-id", "", "register an OAuth 2.0 client with this client_id")
