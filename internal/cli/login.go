@@ -82,7 +82,7 @@ A denied approval, Ctrl-C, or no approval before the request token expires
 	cmd.Flags().BoolVar(&opts.OAuth2, "oauth2", false, "OAuth 2.0 (Jira 8.22+ incoming link): authorization code with PKCE over --redirect-uri")
 	cmd.Flags().BoolVar(&opts.ClientCredentials, "client-credentials", false, "OAuth 2.0 client credentials: a service account's token (Jira 11), no browser")
 	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "the incoming link's client id (saved as oauth2_client_id)")
-	cmd.Flags().StringVar(&opts.ClientSecret, "client-secret", "", "the incoming link's client secret (saved as oauth2_client_secret; or set JIRA_OAUTH_OAUTH2_CLIENT_SECRET)")
+	cmd.Flags().StringVar(&opts.ClientSecret, "client-secret", "", "the incoming link's client secret (saved as oauth2_client_secret; 'config set oauth2_client_secret -' keeps it off the command line)")
 	cmd.Flags().StringVar(&opts.RedirectURI, "redirect-uri", "", "the redirect URL registered in the link, exactly, e.g. http://localhost:8765/callback (saved as oauth2_redirect_uri)")
 	cmd.Flags().StringVar(&opts.Scope, "scope", "", "READ, WRITE, ADMIN or SYSTEM_ADMIN (saved as oauth2_scope; default WRITE)")
 	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "do not open a browser; just print the authorize URL")
