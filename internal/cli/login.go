@@ -54,11 +54,23 @@ its browser fails to load the 127.0.0.1 callback: paste that address (or
 its oauth_verifier) at login's prompt.
 
 A denied approval, Ctrl-C, or no approval before the request token expires
-(10 minutes, or --wait) end login with the config untouched.`,
+(10 minutes, or --wait) end login with the config untouched.
+
+With --oauth2, login uses an OAuth 2.0 incoming link (Jira 8.22+) instead:
+the authorization code grant with PKCE (S256) and state, over the redirect
+URI registered in the link (--redirect-uri, exactly: http://localhost:PORT/...
+or https). login listens on exactly that port, on 127.0.0.1 and ::1; the
+browser, SSH and --oob rules above apply (paste the address or the code).
+With --client-credentials it gets a service account's token (Jira 11), no
+browser. Both save --client-id, --client-secret, --redirect-uri and --scope
+(READ, WRITE (default), ADMIN, SYSTEM_ADMIN) with the tokens and
+auth_method=oauth2; later commands refresh the token themselves.`,
 		Example: `  jira-oauth login
   jira-oauth login --no-browser     # over SSH: then paste the address you end on
   jira-oauth login --oob
-  jira-oauth login --wait 2m`,
+  jira-oauth login --wait 2m
+  jira-oauth login --oauth2 --client-id ID --client-secret SECRET --redirect-uri http://localhost:8765/callback
+  jira-oauth login --client-credentials --client-id ID --client-secret SECRET --scope READ`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Wait <= 0 || opts.Wait > requestTokenLifetime {
