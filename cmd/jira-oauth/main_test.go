@@ -74,6 +74,8 @@ func TestScripts(t *testing.T) {
 			"approve-tls": cmdApproveTLS,
 			"exits":       cmdExits,
 			"advance":     cmdAdvance,
+			// OAuth 2.0 and PATs: oauth2_cmds_test.go
+			"refreshcount": cmdRefreshCount, "livetokens": cmdLiveTokens, "livepats": cmdLivePATs, "noissued": cmdNoIssued, "oauth2client": cmdOAuth2Client,
 			"age":         cmdAge,
 			"expand":      cmdExpand,
 			"hostile":     cmdHostile,
@@ -108,6 +110,7 @@ func TestScripts(t *testing.T) {
 //	               $JIRA_MTLS, $PROXY and more: see setupNetwork
 //	$JIRA_PROXIED  a Jira whose Base URL is proxiedBaseURL, not the URL used
 //	$JIRA_SILENT   accepts connections and never answers (timeouts)
+//	$OAUTH2_...    OAuth 2.0 clients on every provider: see setupOAuth2
 func setupProviders(env *testscript.Env) error {
 	// Under -race each run of the binary would sleep a second at exit
 	// waiting for late race reports; the scripts run it hundreds of times.
@@ -139,6 +142,9 @@ func setupProviders(env *testscript.Env) error {
 	}
 	env.Setenv("JIRA_SILENT", silent)
 	env.Values[providersKey{}] = providers
+	if err := setupOAuth2(env, providers); err != nil { // oauth2_cmds_test.go
+		return err
+	}
 	return nil
 }
 

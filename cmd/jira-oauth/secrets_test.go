@@ -134,6 +134,33 @@ func TestVerboseOutputHasNoSecrets(t *testing.T) {
 	run(1, "", "doctor")
 	provider.StripAuthorization(false)
 
+	// Personal access tokens over the OAuth 1.0a link, then an OAuth 2.0
+	// login, a refresh after expiry, renew, and logout.
+	run(0, "", "pat", "create", "--name", "secrets", "--no-switch")
+	run(0, "", "pat", "list")
+	run(0, "", "pat", "revoke", "secrets")
+	port, err := freeLoopbackPort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const o2ID, o2Secret = "secrets-test-client", "5ecre75ecre75ecre75ecre75ecre75ecre7"
+	redirect := fmt.Sprintf("http://localhost:%d/callback", port)
+	if err := provider.AddOAuth2Client(jiratest.OAuth2Client{ID: o2ID, Secret: o2Secret, Name: "secrets test", RedirectURIs: []string{redirect}}); err != nil {
+		t.Fatal(err)
+	}
+	run(4, "", "login", "--oauth2", "--client-id", o2ID, "--client-secret", o2Secret+"x", "--redirect-uri", redirect, "--wait", "30s")
+	run(0, "", "login", "--oauth2", "--client-id", o2ID, "--client-secret", o2Secret, "--redirect-uri", redirect, "--wait", "30s")
+	run(0, "", "whoami")
+	provider.Advance(61 * time.Minute)
+	run(0, "", "request", "/rest/api/2/myself")
+	run(0, "", "renew")
+	provider.Advance(-61 * time.Minute) // OAuth 1.0a timestamps must match again
+	run(0, "", "pat", "create", "--name", "switch")
+	run(0, "", "whoami")
+	run(0, "", "logout")
+	run(3, "", "whoami")
+	run(0, "", "config", "unset", "auth_method")
+
 	// What the user asked for is printed as is, and nothing else.
 	cfg, err := config.Load(configPath)
 	if err != nil {
@@ -155,7 +182,7 @@ func TestVerboseOutputHasNoSecrets(t *testing.T) {
 	outputs = outputs[:len(outputs)-1]
 	run(2, "", "export", "--format", "yaml")
 
-	secrets := map[string]string{"private_key": cfg.Get(config.KeyPrivateKey)}
+	secrets := map[string]string{"private_key": cfg.Get(config.KeyPrivateKey), "oauth2_client_secret": o2Secret}
 	for i, s := range provider.IssuedSecrets() {
 		secrets[fmt.Sprintf("issued token secret or verifier #%d", i+1)] = s
 	}

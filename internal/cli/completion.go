@@ -26,6 +26,17 @@ func configKeys() []string {
 		config.KeyAccessTokenExpiresAt,
 		config.KeySessionHandle,
 		config.KeySessionExpiresAt,
+		config.KeyAuthMethod,
+		config.KeyOAuth2ClientID,
+		config.KeyOAuth2ClientSecret,
+		config.KeyOAuth2RedirectURI,
+		config.KeyOAuth2Scope,
+		config.KeyOAuth2AccessToken,
+		config.KeyOAuth2RefreshToken,
+		config.KeyOAuth2ExpiresAt,
+		config.KeyPAT,
+		config.KeyPATID,
+		config.KeyPATExpiresAt,
 	}
 }
 

@@ -47,6 +47,18 @@ an earlier one failed. The checks:
               request-token call; the unused token expires in 10 minutes)
   access      the access token works (GET /rest/api/2/myself, not anonymous)
 
+With auth_method oauth2 the private key and consumer checks give way to:
+
+  https       jira_home is https (Jira's consent page requires it; a
+              loopback address is let through for test instances)
+  redirect    oauth2_redirect_uri is http://localhost:PORT/... or https
+  scope       oauth2_scope is READ, WRITE, ADMIN or SYSTEM_ADMIN
+  client      Jira accepts oauth2_client_id and oauth2_client_secret (a
+              revocation of a token that does not exist: nothing changes)
+
+and with auth_method pat, by "pat": the token is present and not expired.
+"access" then makes its call with the OAuth 2.0 token or the PAT.
+
 Exits 0 when every check passes, 1 otherwise.`,
 		Example: `  jira-oauth doctor
   jira-oauth doctor --ca-file company-ca.pem`,
@@ -131,7 +143,13 @@ func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 		c.pass("config", configSource(cfg))
 	}
 
-	keyOK := checkPrivateKey(a, cfg, c)
+	method, methodErr := cfg.AuthMethod()
+	var keyOK bool
+	if method == config.AuthOAuth1 && methodErr == nil {
+		keyOK = checkPrivateKey(a, cfg, c)
+	} else {
+		c.skip("private key", "auth_method is not oauth1: OAuth 2.0 and PATs need no key")
+	}
 
 	// jira_home, TLS, base URL, clock: one unsigned call to serverInfo.
 	home, err := cfg.JiraHome()
@@ -147,6 +165,15 @@ func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 		c.skip("consumer", "Jira is not reachable")
 		c.skip("access", "Jira is not reachable")
 		return nil
+	}
+
+	if methodErr != nil {
+		c.fail("auth_method", methodErr.Error())
+		c.skip("access", "no usable auth_method")
+		return nil
+	}
+	if method != config.AuthOAuth1 {
+		return doctorBearer(ctx, a, cfg, home, method, c) // doctor_oauth2.go
 	}
 
 	// consumer and access: signed calls.
@@ -173,7 +200,11 @@ func doctorChecks(ctx context.Context, a *app, c *checklist) error {
 		c.fail("access", fmt.Sprintf("no access token in %s: run '%s'", cfg.Path(), config.Command(cfg.Path(), "login")))
 		return nil
 	}
-	s := &restSession{cfg: cfg, client: client, accessToken: token(cfg, config.KeyAccessToken)}
+	if client, err = a.authClient(cfg); err != nil {
+		c.fail("access", err.Error())
+		return nil
+	}
+	s := &restSession{cfg: cfg, client: client}
 	user, err := s.myself(ctx, "access")
 	if err != nil {
 		c.fail("access", err.Error())

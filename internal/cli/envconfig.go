@@ -83,7 +83,8 @@ func (a *app) envKeys() []string {
 // their path below the root command.
 func isSavingCommand(name string) bool {
 	switch name {
-	case "keygen", "requestToken", "accessToken", "login", "renew", "config set", "config unset":
+	case "keygen", "requestToken", "accessToken", "login", "renew", "config set", "config unset",
+		"pat create", "logout": // (a PAT Jira made but we could not save would be lost)
 		return true
 	}
 	return false

@@ -43,6 +43,8 @@ func exitCode(err error) int {
 		network *oauth.NetworkError
 		anon    *anonymousError
 		denied  *deniedError
+		bearer  *oauth.BearerRefusedError
+		o2      *oauth.OAuth2Error
 	)
 	switch {
 	case err == nil:
@@ -51,7 +53,8 @@ func exitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &usage):
 		return ExitUsage
-	case errors.As(err, &problem), errors.As(err, &anon), errors.As(err, &denied):
+	case errors.As(err, &problem), errors.As(err, &anon), errors.As(err, &denied),
+		errors.As(err, &bearer), errors.As(err, &o2):
 		return ExitOAuth
 	case errors.As(err, &network):
 		return ExitNetwork

@@ -65,15 +65,25 @@ func runExport(_ context.Context, opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
-	key, err := cfg.PrivateKey()
+	method, err := cfg.AuthMethod()
 	if err != nil {
 		return err
 	}
-	der, err := keys.EncodePrivate(key) // one-line base64 PKCS#8, as config stores it
-	if err != nil {
-		return err
+	// An OAuth 2.0 or PAT config may have no key: env and json export it
+	// without one (the other formats are OAuth 1.0a's).
+	var der, keyPEM string
+	bearerOnly := method != config.AuthOAuth1 && strings.TrimSpace(cfg.Get(config.KeyPrivateKey)) == "" &&
+		(opts.Format == "env" || opts.Format == "json")
+	if !bearerOnly {
+		key, err := cfg.PrivateKey()
+		if err != nil {
+			return err
+		}
+		if der, err = keys.EncodePrivate(key); err != nil { // one-line base64 PKCS#8, as config stores it
+			return err
+		}
+		keyPEM = pemPKCS8(der)
 	}
-	keyPEM := pemPKCS8(der)
 
 	var out string
 	switch opts.Format {
@@ -88,8 +98,10 @@ func runExport(_ context.Context, opts *exportOptions) error {
 				values[k] = v
 			}
 		}
-		values[config.KeyPrivateKey] = der
-		values["private_key_pem"] = keyPEM
+		if der != "" {
+			values[config.KeyPrivateKey] = der
+			values["private_key_pem"] = keyPEM
+		}
 		var b strings.Builder
 		if err := writeJSON(&b, values); err != nil {
 			return err
@@ -130,7 +142,11 @@ func runExport(_ context.Context, opts *exportOptions) error {
 		}
 		out = b.String()
 	}
-	fmt.Fprintln(a.stderr(), "jira-oauth: the output holds the private key and the token secret: keep it secret (a CI secret, a file only you can read), never in a log or a repository")
+	what := "the private key and the token secret"
+	if bearerOnly {
+		what = "the client secret and the tokens"
+	}
+	fmt.Fprintf(a.stderr(), "jira-oauth: the output holds %s: keep it secret (a CI secret, a file only you can read), never in a log or a repository\n", what)
 	_, err = fmt.Fprint(a.stdout(), out)
 	return err
 }

@@ -106,6 +106,8 @@ var restorable = []string{
 	config.KeyRequestToken, config.KeyRequestTokenSecret, config.KeyRequestTokenIssuedAt,
 	config.KeyAccessToken, config.KeySecret, config.KeyAccessTokenIssuedAt, config.KeyAccessTokenExpiresAt,
 	config.KeySessionHandle, config.KeySessionExpiresAt, config.KeyAccessTokenJiraHome,
+	config.KeyAuthMethod, config.KeyOAuth2AccessToken, config.KeyOAuth2RefreshToken, config.KeyOAuth2ExpiresAt,
+	config.KeyPAT, config.KeyPATID, config.KeyPATExpiresAt,
 }
 
 // saveIssued saves values (what Jira issued to op) in the config under its

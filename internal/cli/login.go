@@ -24,6 +24,11 @@ type loginOptions struct {
 	NoBrowser bool
 	OOB       bool
 	Wait      time.Duration
+
+	// OAuth 2.0 (login_oauth2.go).
+	OAuth2, ClientCredentials bool
+	ClientID, ClientSecret    string
+	RedirectURI, Scope        string
 }
 
 func newCmdLogin(a *app, runF func(*loginOptions) error) *cobra.Command {
@@ -49,22 +54,49 @@ its browser fails to load the 127.0.0.1 callback: paste that address (or
 its oauth_verifier) at login's prompt.
 
 A denied approval, Ctrl-C, or no approval before the request token expires
-(10 minutes, or --wait) end login with the config untouched.`,
+(10 minutes, or --wait) end login with the config untouched.
+
+With --oauth2, login uses an OAuth 2.0 incoming link (Jira 8.22+) instead:
+the authorization code grant with PKCE (S256) and state, over the redirect
+URI registered in the link (--redirect-uri, exactly: http://localhost:PORT/...
+or https). login listens on exactly that port, on 127.0.0.1 and ::1; the
+browser, SSH and --oob rules above apply (paste the address or the code).
+With --client-credentials it gets a service account's token (Jira 11), no
+browser. Both save --client-id, --client-secret, --redirect-uri and --scope
+(READ, WRITE (default), ADMIN, SYSTEM_ADMIN) with the tokens and
+auth_method=oauth2; later commands refresh the token themselves.`,
 		Example: `  jira-oauth login
   jira-oauth login --no-browser     # over SSH: then paste the address you end on
   jira-oauth login --oob
-  jira-oauth login --wait 2m`,
+  jira-oauth login --wait 2m
+  jira-oauth login --oauth2 --client-id ID --client-secret SECRET --redirect-uri http://localhost:8765/callback
+  jira-oauth login --client-credentials --client-id ID --client-secret SECRET --scope READ`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.Wait <= 0 || opts.Wait > requestTokenLifetime {
 				return usageErrorf(fmt.Sprintf("--wait %s is out of range: give a duration up to 10m (a request token lives 10 minutes)", opts.Wait))
 			}
+			if err := checkLoginFlags(cmd, opts); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
+			}
+			switch {
+			case opts.OAuth2:
+				return runLoginOAuth2(cmd.Context(), opts)
+			case opts.ClientCredentials:
+				return runLoginClientCredentials(cmd.Context(), opts)
 			}
 			return runLogin(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.OAuth2, "oauth2", false, "OAuth 2.0 (Jira 8.22+ incoming link): authorization code with PKCE over --redirect-uri")
+	cmd.Flags().BoolVar(&opts.ClientCredentials, "client-credentials", false, "OAuth 2.0 client credentials: a service account's token (Jira 11), no browser")
+	cmd.Flags().StringVar(&opts.ClientID, "client-id", "", "the incoming link's client id (saved as oauth2_client_id)")
+	cmd.Flags().StringVar(&opts.ClientSecret, "client-secret", "", "the incoming link's client secret (saved as oauth2_client_secret; 'config set oauth2_client_secret -' keeps it off the command line)")
+	cmd.Flags().StringVar(&opts.RedirectURI, "redirect-uri", "", "the redirect URL registered in the link, exactly, e.g. http://localhost:8765/callback (saved as oauth2_redirect_uri)")
+	cmd.Flags().StringVar(&opts.Scope, "scope", "", "READ, WRITE, ADMIN or SYSTEM_ADMIN (saved as oauth2_scope; default WRITE)")
 	cmd.Flags().BoolVar(&opts.NoBrowser, "no-browser", false, "do not open a browser; just print the authorize URL")
 	cmd.Flags().BoolVar(&opts.OOB, "oob", false, "no callback: type the verification code Jira shows (or pipe it to stdin)")
 	cmd.Flags().DurationVar(&opts.Wait, "wait", requestTokenLifetime, "how long to wait for approval (at most 10m)")
@@ -277,4 +309,27 @@ func (a *app) waitIndicator(deadline time.Time, spinner bool) (stop func()) {
 func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// checkLoginFlags refuses OAuth 2.0 flags without --oauth2 or
+// --client-credentials, and flags that do not go together.
+func checkLoginFlags(cmd *cobra.Command, opts *loginOptions) error {
+	switch {
+	case opts.OAuth2 && opts.ClientCredentials:
+		return usageErrorf("--oauth2 and --client-credentials do not go together: --oauth2 logs you in through the browser, --client-credentials logs in a service account")
+	case opts.ClientCredentials && (opts.OOB || opts.NoBrowser || opts.RedirectURI != ""):
+		return usageErrorf("--client-credentials uses no browser: drop --oob, --no-browser and --redirect-uri")
+	case !opts.OAuth2 && !opts.ClientCredentials:
+		for _, name := range []string{"client-id", "client-secret", "redirect-uri", "scope"} {
+			if cmd.Flags().Changed(name) {
+				return usageErrorf(fmt.Sprintf("--%s is for OAuth 2.0: add --oauth2 (or --client-credentials for a service account)", name))
+			}
+		}
+	}
+	for name, v := range map[string]string{"client-id": opts.ClientID, "client-secret": opts.ClientSecret} {
+		if cmd.Flags().Changed(name) && (strings.TrimSpace(v) == "" || strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f })) {
+			return usageErrorf(fmt.Sprintf("--%s is empty or holds spaces or control characters: copy it from Jira's incoming link", name))
+		}
+	}
+	return nil
 }

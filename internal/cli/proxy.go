@@ -71,11 +71,7 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 	if err != nil {
 		return err
 	}
-	accessToken := token(cfg, config.KeyAccessToken)
-	if accessToken == "" {
-		return cfg.NotSet(config.KeyAccessToken)
-	}
-	client, err := a.oauthClient(cfg)
+	client, err := a.authClient(cfg) // the config's auth_method: auth.go
 	if err != nil {
 		return err
 	}
@@ -102,10 +98,9 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 		Target: client.JiraHome,
 		Token:  tok,
 		Transport: &oauth.Transport{
-			Signer:      client.Signer,
-			AccessToken: accessToken,
-			Base:        sender,
-			Retry:       retry,
+			Auth:  client.Auth,
+			Base:  sender,
+			Retry: retry,
 		},
 		Timeout: a.timeout,
 		Log:     func(line string) { fmt.Fprintf(logw, "jira-oauth proxy: %s\n", line) },

@@ -43,6 +43,15 @@ func runRenew(ctx context.Context, opts *renewOptions) error {
 	if err != nil {
 		return err
 	}
+	switch method, err := cfg.AuthMethod(); {
+	case err != nil:
+		return err
+	case method == config.AuthOAuth2:
+		return a.renewOAuth2(ctx, cfg) // auth.go
+	case method == config.AuthPAT:
+		return &config.Error{Path: cfg.Path(), Key: config.KeyAuthMethod,
+			Err: fmt.Errorf("is pat: a personal access token cannot be renewed; make a new one with '%s'", config.Command(cfg.Path(), "pat create --name NAME"))}
+	}
 	if err := renewable(cfg); err != nil {
 		return err
 	}

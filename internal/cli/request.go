@@ -15,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/jira-oauth/jira-oauth/internal/config"
 	"github.com/jira-oauth/jira-oauth/internal/ctxio"
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
 )
@@ -180,11 +179,7 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	if err != nil {
 		return err
 	}
-	accessToken := token(cfg, config.KeyAccessToken)
-	if accessToken == "" {
-		return &config.Error{Path: cfg.Path(), Key: config.KeyAccessToken, Err: config.ErrNotSet}
-	}
-	client, err := a.oauthClient(cfg)
+	client, err := a.authClient(cfg) // the config's auth_method: auth.go
 	if err != nil {
 		return err
 	}
@@ -214,7 +209,7 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 		for name, values := range header {
 			req.Header[name] = values
 		}
-		resp, err := client.Do(ctx, req, accessToken)
+		resp, err := client.Do(ctx, req, "")
 		if err != nil {
 			return nil, err
 		}

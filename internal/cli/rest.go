@@ -23,9 +23,8 @@ func token(cfg *config.File, key string) string {
 // restSession is what whoami, comment and doctor need to call Jira's REST
 // API as the user of the saved access token.
 type restSession struct {
-	cfg         *config.File
-	client      *oauth.Client
-	accessToken string
+	cfg    *config.File
+	client *oauth.Client // with its Authorizer (authClient)
 }
 
 // restSession loads the config and checks that it holds an access token.
@@ -34,15 +33,11 @@ func (a *app) restSession() (*restSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	accessToken := token(cfg, config.KeyAccessToken)
-	if accessToken == "" {
-		return nil, cfg.NotSet(config.KeyAccessToken)
-	}
-	client, err := a.oauthClient(cfg)
+	client, err := a.authClient(cfg) // the config's auth_method: auth.go
 	if err != nil {
 		return nil, err
 	}
-	return &restSession{cfg: cfg, client: client, accessToken: accessToken}, nil
+	return &restSession{cfg: cfg, client: client}, nil
 }
 
 // call makes a signed REST call to path (relative to jira_home, as
@@ -69,7 +64,7 @@ func (s *restSession) call(ctx context.Context, method, path string, jsonBody an
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
-	return s.client.Do(ctx, req, s.accessToken)
+	return s.client.Do(ctx, req, "")
 }
 
 // anonymousError is Jira serving a signed call as the anonymous user: the

@@ -58,6 +58,8 @@ Everything is kept in a Java-style config.properties (--config).`,
 		newCmdSandbox(a, nil),
 		newCmdExport(a, nil),
 		newCmdProxy(a, nil),
+		newCmdPAT(a),
+		newCmdLogout(a, nil),
 		newCmdVersion(a),
 	)
 	addCompletions(root)

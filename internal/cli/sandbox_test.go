@@ -125,6 +125,15 @@ func TestSandboxErrors(t *testing.T) {
 		{[]string{"--config", filepath.Join(dir, "none.properties"), "sandbox"}, "no consumer key: pass --consumer-key"},
 		{[]string{"--config", filepath.Join(dir, "none.properties"), "sandbox", "--consumer-key", "k"}, "cannot read the public key " + filepath.Join(dir, "none_publickey.pem")},
 		{[]string{"sandbox", "--consumer-key", "k", "--public-key", pub}, "--public-key " + pub + ": "},
+		{[]string{"sandbox", "--oauth2-client-id", "c", "--oauth2-redirect-uri", "http://localhost:1/cb"}, "--oauth2-client-id needs --oauth2-client-secret"},
+		{[]string{"sandbox", "--oauth2-client-id", "c", "--oauth2-client-secret", "s"}, "--oauth2-client-id needs --oauth2-redirect-uri"},
+		{[]string{"sandbox", "--oauth2-client-secret", "s"}, "need --oauth2-client-id"},
+		{[]string{"sandbox", "--oauth2-client-id", "c", "--oauth2-client-secret", "s", "--oauth2-redirect-uri", "http://127.0.0.1:8765/cb"},
+			`--oauth2-redirect-uri "http://127.0.0.1:8765/cb": Jira accepts only https or http://localhost`},
+		{[]string{"sandbox", "--oauth2-client-id", "c", "--oauth2-client-secret", "s", "--oauth2-redirect-uri", "http://example.com/cb"},
+			`--oauth2-redirect-uri "http://example.com/cb": Jira accepts only`},
+		{[]string{"--config", filepath.Join(dir, "none.properties"), "sandbox", "--oauth2-client-id", "c", "--oauth2-client-secret", "s", "--oauth2-redirect-uri", "https://ci.example.com/cb#x"},
+			`--oauth2-redirect-uri "https://ci.example.com/cb#x": Jira accepts only`},
 	}
 	for _, tt := range tests {
 		_, stderr, code := runArgs(t, tt.args, Env{})

@@ -88,9 +88,14 @@ type statusReport struct {
 	PrivateKey   keyStatus   `json:"private_key"`
 	RequestToken tokenStatus `json:"request_token"`
 	AccessToken  tokenStatus `json:"access_token"`
-	Usable       bool        `json:"usable"`
-	Jira         *jiraCheck  `json:"jira,omitempty"`
-	Environment  []string    `json:"environment,omitempty"`
+	// AuthMethod is auth_method (oauth1 when absent); OAuth2 and PAT
+	// describe the tokens of the other methods, when present.
+	AuthMethod  string       `json:"auth_method"`
+	OAuth2      *tokenStatus `json:"oauth2_access_token,omitempty"`
+	PAT         *tokenStatus `json:"pat,omitempty"`
+	Usable      bool         `json:"usable"`
+	Jira        *jiraCheck   `json:"jira,omitempty"`
+	Environment []string     `json:"environment,omitempty"`
 	// Problem says why the config is damaged (too large, a token value
 	// no Jira sends), and how to repair it.
 	Problem string            `json:"problem,omitempty"`
@@ -161,6 +166,16 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		r.Problem = problem.Error()
 	}
 	r.Usable = r.AccessToken.Present && !r.AccessToken.Expired && keyOK && !r.AccessToken.JiraHomeChanged && problem == nil
+	method, methodErr := cfg.AuthMethod()
+	r.AuthMethod = method
+	if methodErr != nil {
+		r.AuthMethod = cfg.Get(config.KeyAuthMethod)
+		r.Usable = false
+	}
+	bearerErr := bearerStatus(cfg, &r, now) // auth.go
+	if method != config.AuthOAuth1 {
+		r.Usable = bearerErr == nil && problem == nil
+	}
 	_, r.Environment = cfg.Overlaid()
 	var liveErr error
 	if r.Usable && !opts.Offline {
@@ -188,6 +203,10 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		return problem
 	case liveErr != nil:
 		return liveErr
+	case methodErr != nil:
+		return methodErr
+	case method != config.AuthOAuth1:
+		return bearerErr
 	case !r.AccessToken.Present:
 		return cfg.NotSet(config.KeyAccessToken)
 	case !keyOK:
@@ -281,6 +300,19 @@ func printStatus(a *app, r statusReport) {
 		access += "; jira_home changed since the token was saved (it is from " + r.AccessToken.JiraHome + ")"
 	}
 	fmt.Fprintf(w, "access token:  %s\n", access)
+	if r.AuthMethod != config.AuthOAuth1 {
+		fmt.Fprintf(w, "auth_method:   %s\n", r.AuthMethod)
+	}
+	if r.OAuth2 != nil {
+		s := describeToken(*r.OAuth2)
+		if r.OAuth2.Renewable {
+			s += "; refreshed automatically"
+		}
+		fmt.Fprintf(w, "oauth2 token:  %s\n", s)
+	}
+	if r.PAT != nil {
+		fmt.Fprintf(w, "pat:           %s\n", describeToken(*r.PAT))
+	}
 	if r.Problem != "" {
 		fmt.Fprintf(w, "problem:       %s\n", r.Problem)
 	}
@@ -322,11 +354,11 @@ func describeToken(t tokenStatus) string {
 // and returns what Jira said, and the error status exits with when Jira
 // refuses the token (exit 4) or cannot be reached (exit 5).
 func checkWithJira(ctx context.Context, a *app, cfg *config.File) (*jiraCheck, error) {
-	client, err := a.oauthClient(cfg)
+	client, err := a.authClient(cfg)
 	if err != nil {
 		return &jiraCheck{Problem: "not checked: " + oneLine(err.Error())}, err
 	}
-	s := &restSession{cfg: cfg, client: client, accessToken: token(cfg, config.KeyAccessToken)}
+	s := &restSession{cfg: cfg, client: client}
 	user, err := s.myself(ctx, "status")
 	if err != nil {
 		return &jiraCheck{Problem: "refused or unreachable: " + oneLine(a.secrets.scrub(err.Error()))}, err

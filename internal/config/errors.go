@@ -55,6 +55,10 @@ func notSetHint(path, key string) string {
 		return fmt.Sprintf("run '%s' and approve the URL it prints first", Command(path, "requestToken"))
 	case KeyAccessToken, KeySecret:
 		return fmt.Sprintf("run '%s' first (or step by step: '%s', approve, '%s')", Command(path, "login"), Command(path, "requestToken"), Command(path, "accessToken CODE"))
+	case KeyOAuth2AccessToken, KeyOAuth2RefreshToken:
+		return fmt.Sprintf("auth_method is oauth2: run '%s' (or '%s' for a service account)", Command(path, "login --oauth2"), Command(path, "login --client-credentials"))
+	case KeyPAT:
+		return fmt.Sprintf("auth_method is pat: run '%s'", Command(path, "pat create --name NAME"))
 	default:
 		return fmt.Sprintf("run '%s'", Command(path, "config set "+key+" VALUE"))
 	}

@@ -18,8 +18,36 @@ const (
 	// KeyAccessTokenJiraHome is the jira_home the access token came from,
 	// so that status can tell when jira_home changed since.
 	KeyAccessTokenJiraHome = "access_token_jira_home"
+
+	// KeyAuthMethod says how requests are authorised: AuthOAuth1 (the
+	// default when absent), AuthOAuth2 or AuthPAT.
+	KeyAuthMethod = "auth_method"
+	// OAuth 2.0 (Jira 8.22+ incoming links; Jira 11 service accounts).
+	KeyOAuth2ClientID     = "oauth2_client_id"
+	KeyOAuth2ClientSecret = "oauth2_client_secret"
+	KeyOAuth2RedirectURI  = "oauth2_redirect_uri"
+	KeyOAuth2Scope        = "oauth2_scope" // READ, WRITE (default), ADMIN, SYSTEM_ADMIN
+	KeyOAuth2AccessToken  = "oauth2_access_token"
+	KeyOAuth2RefreshToken = "oauth2_refresh_token"
+	KeyOAuth2ExpiresAt    = "oauth2_expires_at"
+	// Personal access tokens (Jira 8.14+).
+	KeyPAT          = "pat"
+	KeyPATID        = "pat_id"
+	KeyPATExpiresAt = "pat_expires_at"
 )
 
+// Values of KeyAuthMethod.
+const (
+	AuthOAuth1 = "oauth1"
+	AuthOAuth2 = "oauth2"
+	AuthPAT    = "pat"
+)
+
+// DefaultOAuth2Scope is the scope asked for when oauth2_scope is not set.
+const DefaultOAuth2Scope = "WRITE"
+
 // SecretKeys are the keys whose values are never printed unless the user
-// asks for them: the private key and the token secrets.
-var SecretKeys = []string{KeyPrivateKey, KeySecret, KeyRequestTokenSecret}
+// asks for them: the private key, the token secrets, the OAuth 2.0 client
+// secret and tokens, and the personal access token.
+var SecretKeys = []string{KeyPrivateKey, KeySecret, KeyRequestTokenSecret,
+	KeyOAuth2ClientSecret, KeyOAuth2AccessToken, KeyOAuth2RefreshToken, KeyPAT}

@@ -17,6 +17,9 @@ func AllKeys() []string {
 		KeyRequestToken, KeyRequestTokenSecret, KeyRequestTokenIssuedAt,
 		KeyAccessToken, KeySecret, KeyAccessTokenIssuedAt, KeyAccessTokenExpiresAt, KeyAccessTokenJiraHome,
 		KeySessionHandle, KeySessionExpiresAt, KeyCAFile,
+		KeyAuthMethod, KeyOAuth2ClientID, KeyOAuth2ClientSecret, KeyOAuth2RedirectURI, KeyOAuth2Scope,
+		KeyOAuth2AccessToken, KeyOAuth2RefreshToken, KeyOAuth2ExpiresAt,
+		KeyPAT, KeyPATID, KeyPATExpiresAt,
 	}
 }
 

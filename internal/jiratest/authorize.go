@@ -19,7 +19,7 @@ var pageTemplate = sync.OnceValue(func() *template.Template {
 {{- if .Form}}
 <p id="oauth-request"><strong>{{.App}}</strong> would like to access your account.</p>
 <p>You are logged in as <strong id="oauth-user">{{.User}}</strong>. If you allow access,
-{{.App}} will be able to read and write data in Jira as you.</p>
+{{.App}} will be able to {{if .Access}}{{.Access}}{{else}}read and write data in Jira{{end}} as you.</p>
 <form method="post" action="{{.Action}}">
 <input type="hidden" name="oauth_token" value="{{.Token}}">
 <input type="submit" name="approve" value="Allow" id="approve">
@@ -38,7 +38,10 @@ var pageTemplate = sync.OnceValue(func() *template.Template {
 
 type page struct {
 	Title, App, User, Action, Token, Message, Verifier string
-	Form                                               bool
+	// Access is what approving allows, "" for OAuth 1.0a's "read and
+	// write data in Jira" (OAuth 2.0 pages name the scope).
+	Access string
+	Form   bool
 }
 
 func writePage(w http.ResponseWriter, status int, pg page) {

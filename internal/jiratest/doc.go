@@ -1,5 +1,6 @@
 // Package jiratest is a strict, local OAuth 1.0a provider that behaves like
-// Jira Server/Data Center's (atlassian-oauth on net.oauth). End-to-end tests
+// Jira Server/Data Center's (atlassian-oauth on net.oauth), with Jira DC's
+// OAuth 2.0 provider and personal access tokens beside it. End-to-end tests
 // and `jira-oauth sandbox` run it instead of a real Jira.
 //
 // It is deliberately independent of the client code in internal/oauth: it has
@@ -27,6 +28,67 @@
 //	POST /rest/api/2/issue/{key}/attachments              (multipart part "file"; needs
 //	                                                       X-Atlassian-Token: no-check)
 //	GET  /secure/attachment/{id}/{filename}               (an attachment's content URL)
+//
+// OAuth 2.0 (Jira DC 8.22+ incoming links; Jira 11 service accounts) and
+// personal access tokens (Jira 8.14+), as strict as Jira:
+//
+//	GET  /rest/oauth2/latest/authorize   client_id, redirect_uri, response_type=code,
+//	                                     scope, state, code_challenge,
+//	                                     code_challenge_method=S256: the consent
+//	                                     page (Allow/Deny, the 1.0a page's buttons
+//	                                     "approve"/"deny"), or with AutoApprove a
+//	                                     302 to redirect_uri?code=...&state=...
+//	POST /rest/oauth2/latest/authorize   the page's form (approve or deny); the
+//	                                     action keeps the query
+//	POST /rest/oauth2/latest/token       form-encoded only (anything else, JSON
+//	                                     above all: HTTP 500); client_id and
+//	                                     client_secret in the form or as HTTP Basic,
+//	                                     checked every time (401 invalid_client);
+//	                                     grant_type authorization_code | refresh_token
+//	                                     | client_credentials
+//	POST /rest/oauth2/latest/revoke      token=...; client authenticated likewise
+//	POST   /rest/pat/latest/tokens       {"name","expirationDuration": days 1-365 or absent}
+//	                                     -> 201 {"id","name","createdAt","expiringAt","rawToken"}
+//	GET    /rest/pat/latest/tokens       the user's live tokens, without rawToken
+//	DELETE /rest/pat/latest/tokens/{id}  204; 404 if unknown or another user's
+//
+// The OAuth 2.0 rules: register clients with AddOAuth2Client or
+// Options.OAuth2Clients; a redirect URI must be https, or http with the
+// host exactly "localhost" (127.0.0.1 is refused at registration), and an
+// authorize request's redirect_uri must equal a registered one exactly,
+// port included. An unknown client_id or redirect_uri gets a 400 error page,
+// never a redirect; other authorize errors redirect with error,
+// error_description and state (invalid_scope for anything but one of READ,
+// WRITE, ADMIN, SYSTEM_ADMIN; unsupported_response_type; invalid_request
+// for a code_challenge_method other than S256 or a malformed challenge);
+// Deny redirects with error=access_denied&state. A code is single-use
+// (presenting it again also revokes its tokens), lives 10 minutes, needs
+// the same redirect_uri and, with PKCE, a verifier whose S256 is the
+// challenge. Answers are JSON {"access_token","token_type":"bearer",
+// "expires_in":3600,"refresh_token","scope"}; access tokens last an hour.
+// A refresh needs redirect_uri too and rotates: the refresh token and its
+// access token die, the new refresh token keeps the 90 days from the
+// approval; of two concurrent refreshes of one token the second gets
+// invalid_grant. client_credentials works only for a client with
+// ServiceAccount set (else unauthorized_client), needs a scope and gives no
+// refresh token. Errors are JSON {"error","error_description"}: 401 for
+// invalid_client, 400 otherwise. Revoking an unknown token answers 200;
+// another client's token is refused (400 invalid_request).
+//
+// REST calls with `Authorization: Bearer TOKEN` run as the user of a live
+// OAuth 2.0 access token or PAT (X-AUSERNAME names them). An unknown,
+// expired or revoked token gets 401 with `WWW-Authenticate: Bearer
+// realm="...", error="invalid_token", ...` and Jira's "You are not
+// authenticated" JSON body. A READ token may only read (GET, HEAD, POST
+// /rest/api/2/search); other calls need WRITE or above (403). PATs are
+// created, listed and revoked with any working credential (OAuth 1.0a,
+// OAuth 2.0 or a PAT) for its user.
+//
+// Test hooks: Advance and AgeTokens move OAuth 2.0 and PAT expiry too;
+// RefreshCount counts refresh_token grant requests that passed client
+// authentication (successful or not);
+// LiveOAuth2Tokens and LivePATs count what is neither expired nor revoked;
+// IssuedSecrets includes codes, OAuth 2.0 tokens and raw PATs.
 //
 // Paged answers report total honestly unless MisreportTotal says otherwise;
 // SetSearchIssues, SetBoards and SetAttachmentLimit size the data.

@@ -29,8 +29,10 @@ const (
 // X-Hostile header and in X-AUSERNAME, appended to every string value of a
 // JSON body (user fields, serverInfo, errorMessages), as an
 // oauth_problem_advice and in the oauth_problem name of every OAuth
-// refusal (header and body), and at the end of any other non-token body.
-// Successful token answers are left alone so that the dance still works.
+// refusal (header and body), in every string of an OAuth 2.0 error
+// ({"error","error_description"}), and at the end of any other non-token
+// body. Successful token answers (OAuth 1.0a and 2.0) and a new PAT's
+// rawToken are left alone so that logins still work.
 // Real Jira does not do this; a compromised one, or a proxy, can.
 func (p *Provider) Hostile(on bool) {
 	p.mu.Lock()
@@ -104,10 +106,19 @@ func hostileBody(h http.Header, status int, body []byte) []byte {
 		if json.Unmarshal(body, &v) != nil {
 			break
 		}
+		m, isObject := v.(map[string]any)
+		if _, ok := m["access_token"]; isObject && ok && status/100 == 2 {
+			return body // an OAuth 2.0 token answer: the login goes on
+		}
+		rawPAT, hasPAT := m["rawToken"]
+		v = hostileJSON(v)
+		if isObject && hasPAT && status/100 == 2 {
+			m["rawToken"] = rawPAT // a new PAT stays usable; its name and dates do not
+		}
 		var out bytes.Buffer
 		enc := json.NewEncoder(&out)
 		enc.SetEscapeHTML(false)
-		if enc.Encode(hostileJSON(v)) == nil {
+		if enc.Encode(v) == nil {
 			return out.Bytes()
 		}
 	case mediaType == "application/x-www-form-urlencoded" || mediaType == "text/plain":

@@ -63,3 +63,30 @@ func TestHostile(t *testing.T) {
 		t.Errorf("after Hostile(false): %q %q", res.header, res.body)
 	}
 }
+
+// TestHostileOAuth2: OAuth 2.0 token answers and a new PAT's raw token stay
+// usable; OAuth 2.0 errors and everything else carry the escapes.
+func TestHostileOAuth2(t *testing.T) {
+	t.Parallel()
+	e := newO2Env(t, Options{})
+	e.p.Hostile(true)
+	a := e.login2(t)
+	if strings.Contains(a.AccessToken+a.RefreshToken+a.Scope, "\x1b") {
+		t.Fatalf("token answer %+v carries escapes", a)
+	}
+	res := e.token(t, refreshForm("unknown"))
+	var oe map[string]string
+	if err := json.Unmarshal([]byte(res.body), &oe); err != nil {
+		t.Fatal(err)
+	}
+	if oe["error"] != "invalid_grant"+HostileText || oe["error_description"] == "" || !strings.HasSuffix(oe["error_description"], HostileText) {
+		t.Errorf("OAuth 2.0 error %q; want both strings ending in HostileText", oe)
+	}
+	pat := wantPAT(t, e.bearer(t, http.MethodPost, "/rest/pat/latest/tokens", a.AccessToken, `{"name":"n"}`))
+	if pat.Name != "n"+HostileText || strings.Contains(pat.RawToken, "\x1b") {
+		t.Errorf("PAT answer %+v; want the name hostile, the raw token clean", pat)
+	}
+	if res := e.bearer(t, http.MethodGet, "/rest/api/2/myself", pat.RawToken, ""); res.status != http.StatusOK {
+		t.Errorf("myself with the PAT: %d", res.status)
+	}
+}

@@ -43,6 +43,9 @@ type Options struct {
 	User string
 	// Logf, if set, receives one line per request (never secrets).
 	Logf func(format string, args ...any)
+	// OAuth2Clients are registered at New, as with AddOAuth2Client; an
+	// invalid one makes every request fail with 500, like BaseURL.
+	OAuth2Clients []OAuth2Client
 }
 
 // Provider is a Jira-like OAuth 1.0a service provider and REST API. It is an
@@ -81,6 +84,8 @@ type Provider struct {
 	attachments      []*Attachment
 	nextAttachmentID int
 	attachmentLimit  int64 // see SetAttachmentLimit; 0: default
+	// OAuth 2.0 and personal access tokens (oauth2*.go, bearer.go, pat.go)
+	o2 oauth2State
 }
 
 type consumer struct {
@@ -105,9 +110,15 @@ func New(opts Options) *Provider {
 		// attachments, boards: attachments.go, board.go
 		nextAttachmentID: 10200,
 		boards:           defaultBoards,
+		o2:               newOAuth2State(),
 	}
 	if opts.BaseURL != "" {
 		p.baseScheme, p.baseHost, p.basePrefix, p.baseErr = parseBaseURL(opts.BaseURL)
+	}
+	for _, c := range opts.OAuth2Clients {
+		if err := p.AddOAuth2Client(c); err != nil && p.baseErr == nil {
+			p.baseErr = err
+		}
 	}
 	p.issues = seedIssues(p.now())
 	return p
@@ -205,7 +216,7 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 	defer p.logRequest(r, rw)
 
 	if p.baseErr != nil {
-		http.Error(rw, "jiratest: invalid Options.BaseURL", http.StatusInternalServerError)
+		http.Error(rw, "jiratest: invalid Options.BaseURL or Options.OAuth2Clients", http.StatusInternalServerError)
 		return
 	}
 	// A multipart body (an attachment upload) is streamed by its handler,
@@ -237,6 +248,12 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 		p.serveAuthorize(rw, req)
 	case t.route == "/plugins/servlet/oauth/access-token":
 		p.serveAccessToken(rw, req)
+	case t.route == "/rest/oauth2/latest/authorize":
+		p.serveOAuth2Authorize(rw, req)
+	case t.route == "/rest/oauth2/latest/token":
+		p.serveOAuth2Token(rw, req)
+	case t.route == "/rest/oauth2/latest/revoke":
+		p.serveOAuth2Revoke(rw, req)
 	case t.route == "/rest" || strings.HasPrefix(t.route, "/rest/"):
 		p.serveREST(rw, req)
 	case strings.HasPrefix(t.route, "/secure/attachment/"):
@@ -281,7 +298,8 @@ func (p *Provider) logRequest(r *http.Request, rw *recorder) {
 	p.opts.Logf("jiratest: %s -> %d", line, rw.status)
 }
 
-// AgeTokens makes every token issued so far d older, as if d had passed on
+// AgeTokens makes every token issued so far (OAuth 1.0a, OAuth 2.0 codes
+// and tokens, PATs) d older, as if d had passed on
 // both sides without clock skew (Advance moves only the provider's clock,
 // which also makes the client's timestamps look stale).
 func (p *Provider) AgeTokens(d time.Duration) {
@@ -293,6 +311,21 @@ func (p *Provider) AgeTokens(d time.Duration) {
 	for _, t := range p.accessTokens {
 		t.issued = t.issued.Add(-d)
 		t.authorized = t.authorized.Add(-d)
+	}
+	for _, c := range p.o2.codes {
+		c.issued = c.issued.Add(-d)
+	}
+	for _, a := range p.o2.access {
+		a.expires = a.expires.Add(-d)
+	}
+	for _, r := range p.o2.refresh {
+		r.expires = r.expires.Add(-d)
+	}
+	for _, t := range p.o2.pats {
+		t.created = t.created.Add(-d)
+		if !t.expires.IsZero() {
+			t.expires = t.expires.Add(-d)
+		}
 	}
 }
 

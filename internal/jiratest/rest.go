@@ -107,6 +107,8 @@ func (p *Provider) serveREST(w http.ResponseWriter, req *request) {
 	}
 	method := req.r.Method
 	switch {
+	case req.t.route == "/rest/pat/latest/tokens" || strings.HasPrefix(req.t.route, "/rest/pat/latest/tokens/"):
+		p.servePAT(w, req, user)
 	case req.t.route == "/rest/agile/1.0/board":
 		p.serveBoards(w, req, base, user)
 	case len(parts) == 1 && parts[0] == "search":
@@ -166,15 +168,19 @@ func (p *Provider) serveREST(w http.ResponseWriter, req *request) {
 	}
 }
 
-// restUser returns the user an OAuth-signed request acts as, or "" for an
-// anonymous request. A request with an OAuth header that does not verify is
-// answered with the oauth_problem (ok == false), like Jira's OAuth filter.
+// restUser returns the user an OAuth-signed request (or one with a Bearer
+// token: bearer.go) acts as, or "" for an anonymous request. A request with
+// an OAuth header that does not verify is answered with the oauth_problem
+// (ok == false), like Jira's OAuth filter.
 func (p *Provider) restUser(w http.ResponseWriter, req *request) (user string, ok bool) {
 	p.mu.Lock()
 	strip := p.stripAuthorization
 	p.mu.Unlock()
 	if strip {
 		return "", true
+	}
+	if tok, ok := bearerToken(req.r); ok { // OAuth 2.0 or a PAT: bearer.go
+		return p.bearerUser(w, req, tok)
 	}
 	hasOAuth := false
 	for _, h := range req.r.Header.Values("Authorization") {

@@ -42,6 +42,10 @@ type Client struct {
 	// PublicKeyFile names the link's public key file in the advice
 	// (ProblemError.PublicKeyFile).
 	PublicKeyFile string
+	// Auth, if set, authorises Do's requests (and Do's accessToken is not
+	// used): an OAuth 2.0 or personal access token, or SignerAuth. Token
+	// exchanges are always signed by Signer.
+	Auth Authorizer
 
 	maxBody int64 // 0: MaxResponseBody; tests lower it
 }
@@ -129,7 +133,7 @@ func credentials(v url.Values) Credentials {
 // MaxResponseBody bytes, and req gets a replayable copy of it (Body and
 // GetBody) holding the same bytes.
 func (c *Client) Do(ctx context.Context, req *http.Request, accessToken string) (*Response, error) {
-	if accessToken == "" {
+	if accessToken == "" && c.Auth == nil {
 		return nil, fmt.Errorf("request: no access token: %s", c.startOver())
 	}
 	if req.GetBody == nil && req.Body != nil && req.Body != http.NoBody {
@@ -161,6 +165,33 @@ func (c *Client) Do(ctx context.Context, req *http.Request, accessToken string) 
 
 // do makes one signed attempt of Do with a fresh copy of req.
 func (c *Client) do(ctx context.Context, req *http.Request, accessToken string) (*Response, error) {
+	rt, err := c.attempt(ctx, req, accessToken)
+	if err != nil {
+		return nil, err
+	}
+	if rt.resp.StatusCode == http.StatusUnauthorized && c.Auth != nil {
+		// An expired OAuth 2.0 token: refresh once and send it again.
+		retry, err := c.Auth.Unauthorized(ctx, rt.resp)
+		if err != nil {
+			return nil, err
+		}
+		if retry {
+			if rt, err = c.attempt(ctx, req, accessToken); err != nil {
+				return nil, err
+			}
+		}
+		if b, ok := c.Auth.(*BearerAuth); ok && rt.resp.StatusCode == http.StatusUnauthorized {
+			return nil, &BearerRefusedError{Op: OpRequest, URL: rt.url, What: b.What, Remedy: b.Remedy}
+		}
+	}
+	if perr := rt.problem(); perr != nil {
+		return nil, perr
+	}
+	return &Response{StatusCode: rt.resp.StatusCode, Status: rt.resp.Status, Proto: rt.resp.Proto, Header: rt.resp.Header, Body: rt.body}, nil
+}
+
+// attempt sends one authorised copy of req.
+func (c *Client) attempt(ctx context.Context, req *http.Request, accessToken string) (*roundTripped, error) {
 	r := req.Clone(ctx)
 	if req.GetBody != nil {
 		// Send a fresh copy so that req stays usable for the caller.
@@ -170,14 +201,7 @@ func (c *Client) do(ctx context.Context, req *http.Request, accessToken string) 
 		}
 		r.Body = body
 	}
-	rt, err := c.roundTrip(ctx, OpRequest, r, map[string]string{"oauth_token": accessToken}, nil, false)
-	if err != nil {
-		return nil, err
-	}
-	if perr := rt.problem(); perr != nil {
-		return nil, perr
-	}
-	return &Response{StatusCode: rt.resp.StatusCode, Status: rt.resp.Status, Proto: rt.resp.Proto, Header: rt.resp.Header, Body: rt.body}, nil
+	return c.roundTrip(ctx, OpRequest, r, map[string]string{"oauth_token": accessToken}, nil, false)
 }
 
 // makeReplayable reads req.Body once, through the size limit, and gives req
@@ -298,12 +322,21 @@ type roundTripped struct {
 // roundTrip signs req, sends it without following redirects, and reads the
 // answer through the size limit.
 func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, extra map[string]string, secrets scrubber, tokenEndpoint bool) (*roundTripped, error) {
-	if c.Signer == nil {
+	var base, consumer string
+	var err error
+	switch {
+	case c.Auth != nil && !tokenEndpoint:
+		if base, err = c.Auth.Authorize(ctx, req); err != nil {
+			return nil, err
+		}
+		consumer = c.Auth.ConsumerKey()
+	case c.Signer == nil:
 		return nil, fmt.Errorf("%s: no signer", op)
-	}
-	base, err := c.Signer.Sign(req, extra)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+	default:
+		if base, err = c.Signer.Sign(req, extra); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		consumer = c.Signer.ConsumerKey
 	}
 	tr := &tracer{w: c.Trace, secrets: secrets}
 	bodySize := int64(-1)
@@ -349,7 +382,7 @@ func (c *Client) roundTrip(ctx context.Context, op string, req *http.Request, ex
 	tr.response(resp, body, tokenEndpoint)
 	rt := &roundTripped{
 		op: op, url: reqURL, base: base, resp: resp, body: body,
-		localTime: localTime, consumer: c.Signer.ConsumerKey, secrets: secrets,
+		localTime: localTime, consumer: consumer, secrets: secrets,
 		command: c.Command, publicKeyFile: c.PublicKeyFile,
 	}
 	rt.parseForm(tokenEndpoint)

@@ -24,6 +24,10 @@ type Transport struct {
 	// Retry, if set, retries 429 and 503 (see RetryPolicy); nil means one
 	// attempt. The request's context bounds the attempts and waits.
 	Retry *RetryPolicy
+	// Auth, if set, authorises the requests instead of Signer and
+	// AccessToken (an OAuth 2.0 or personal access token); a 401 that it
+	// can cure (a refreshed token) is sent once more.
+	Auth Authorizer
 }
 
 // RoundTrip signs req with the access token and sends it, retrying as
@@ -42,6 +46,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	ctx := req.Context()
+	refreshed := false
 	for retry := 0; ; retry++ {
 		r := req.Clone(ctx)
 		r.Body, r.GetBody, r.ContentLength = nil, nil, 0
@@ -51,12 +56,26 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			r.ContentLength = int64(len(body))
 		}
 		r.Header.Del("Authorization")
-		if _, err := t.Signer.Sign(r, map[string]string{"oauth_token": t.AccessToken}); err != nil {
+		auth := t.Auth
+		if auth == nil {
+			auth = &SignerAuth{Signer: t.Signer, AccessToken: t.AccessToken}
+		}
+		if _, err := auth.Authorize(ctx, r); err != nil {
 			return nil, err
 		}
 		resp, err := t.base().RoundTrip(r)
 		if err != nil {
 			return nil, err
+		}
+		if resp.StatusCode == http.StatusUnauthorized && !refreshed && t.Auth != nil {
+			refreshed = true
+			resp.Request = r
+			if again, err := t.Auth.Unauthorized(ctx, resp); err == nil && again {
+				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+				resp.Body.Close()
+				retry--
+				continue
+			}
 		}
 		deadline, _ := ctx.Deadline()
 		wait, ok := t.Retry.next(req.Method, retry, &Response{StatusCode: resp.StatusCode, Status: resp.Status, Header: resp.Header}, time.Now(), deadline)
