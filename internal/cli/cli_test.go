@@ -446,13 +446,14 @@ func TestIsTerminal(t *testing.T) {
 func TestNoApprovalError(t *testing.T) {
 	t.Parallel()
 	for wait, want := range map[time.Duration]string{
-		requestTokenLifetime: "login: no approval within 10 minutes, and the request token has expired; nothing was saved: run login again",
-		90 * time.Second:     "login: no approval within 1m30s (--wait); nothing was saved: run login again",
+		requestTokenLifetime: `login: no approval within 10 minutes, and the request token has expired; nothing was saved: run 'jira-oauth --config "my jira.properties" login' again`,
+		90 * time.Second:     `login: no approval within 1m30s (--wait); nothing was saved: run 'jira-oauth --config "my jira.properties" login' again`,
 	} {
-		if got := noApprovalError(wait).Error(); got != want {
+		const login = `jira-oauth --config "my jira.properties" login`
+		if got := noApprovalError(wait, login).Error(); got != want {
 			t.Errorf("noApprovalError(%s) = %q; want %q", wait, got, want)
 		}
-		if code := exitCode(noApprovalError(wait)); code != ExitFailure {
+		if code := exitCode(noApprovalError(wait, login)); code != ExitFailure {
 			t.Errorf("noApprovalError(%s): exit code %d; want %d", wait, code, ExitFailure)
 		}
 	}

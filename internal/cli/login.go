@@ -193,7 +193,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded):
-		return noApprovalError(opts.Wait)
+		return noApprovalError(opts.Wait, a.command("login"))
 	case err != nil:
 		return fmt.Errorf("login: %w", err)
 	}
@@ -213,12 +213,13 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 }
 
 // noApprovalError is login's answer when nobody approved within wait:
-// by default the request token's whole life.
-func noApprovalError(wait time.Duration) error {
+// by default the request token's whole life. login is the command line
+// that starts over, with the user's --config.
+func noApprovalError(wait time.Duration, login string) error {
 	if wait >= requestTokenLifetime {
-		return errors.New("login: no approval within 10 minutes, and the request token has expired; nothing was saved: run login again")
+		return fmt.Errorf("login: no approval within 10 minutes, and the request token has expired; nothing was saved: run '%s' again", login)
 	}
-	return fmt.Errorf("login: no approval within %s (--wait); nothing was saved: run login again", wait)
+	return fmt.Errorf("login: no approval within %s (--wait); nothing was saved: run '%s' again", wait, login)
 }
 
 // expiryText says when an access token expires, for messages.

@@ -179,7 +179,7 @@ func runLoginOAuth2(ctx context.Context, opts *loginOptions) error {
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("login: no approval within %s; nothing was saved: run login --oauth2 again", opts.Wait)
+		return fmt.Errorf("login: no approval within %s; nothing was saved: run '%s' again", opts.Wait, a.command("login --oauth2"))
 	case err != nil:
 		return fmt.Errorf("login: %w", err)
 	}
