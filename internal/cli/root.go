@@ -12,9 +12,10 @@ import (
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "jira-oauth",
-		Short: "Link applications to Jira Server / Data Center with OAuth 1.0a (RSA-SHA1)",
+		Short: "Link applications to Jira Server / Data Center: OAuth 1.0a (RSA-SHA1), OAuth 2.0 and personal access tokens",
 		Long: `jira-oauth links an application to Jira Server / Data Center with OAuth 1.0a
-(RSA-SHA1), as Atlassian's Java tutorial client does, in one binary:
+(RSA-SHA1), as Atlassian's Java tutorial client does, in one binary, and
+moves it to OAuth 2.0 or a personal access token when you are ready:
 
   jira-oauth keygen                 make the key pair for the Application Link
   jira-oauth login                  the whole dance: approve in the browser
@@ -23,6 +24,8 @@ func newRootCmd(a *app) *cobra.Command {
   jira-oauth whoami                 who the access token acts as
   jira-oauth request /rest/api/2/myself
   jira-oauth doctor                 what is wrong, and what to do
+  jira-oauth login --oauth2         OAuth 2.0 (Jira 8.22+) instead
+  jira-oauth pat create --name ci   a personal access token, over any link
 
 Everything is kept in a Java-style config.properties (--config).`,
 		Version:           currentVersion().String(),
