@@ -103,7 +103,7 @@ func runLogout(ctx context.Context, opts *logoutOptions) error {
 	}
 	switch {
 	case len(done) > 0:
-		fmt.Fprintf(a.stderr(), "Revoked %s at Jira and removed them from %s.\n", strings.Join(done, " and "), cfg.Path())
+		fmt.Fprintf(a.stderr(), "Revoked at Jira and removed from %s: %s.\n", cfg.Path(), strings.Join(done, " and "))
 	case len(forget) == 0:
 		fmt.Fprintf(a.stderr(), "No OAuth 2.0 or personal access token in %s: nothing to revoke.\n", cfg.Path())
 	}

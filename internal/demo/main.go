@@ -1,7 +1,9 @@
 // Command demo runs the whole OAuth 1.0a dance with the real jira-oauth
 // binary against its bundled sandbox provider, in a temporary folder that
 // it removes afterwards: keygen, sandbox, requestToken, approval in the
-// "browser", accessToken, then signed REST calls. `make demo` runs it.
+// "browser", accessToken, then signed REST calls, paging, an upload, and a
+// personal access token made over the link (the way off OAuth 1.0a).
+// `make demo` runs it.
 package main
 
 import (
@@ -123,6 +125,18 @@ func run(ctx context.Context, root string, out io.Writer) error {
 	}
 	if err := d.pagesAndUpload(ctx); err != nil {
 		return err
+	}
+	d.say("12. Moving off OAuth 1.0a: a personal access token, made over the 1.0a link; the\n" +
+		"    config switches to it (auth_method=pat), then logout revokes it at Jira")
+	for _, args := range [][]string{
+		{"pat", "create", "--name", "jira-oauth-demo", "--days", "30"},
+		{"whoami"},
+		{"config", "get", "auth_method"},
+		{"logout"},
+	} {
+		if _, err := d.jiraOAuth(ctx, args...); err != nil {
+			return err
+		}
 	}
 	stopSandbox()
 	d.say("Done. The temporary folder is removed; nothing is left behind.")

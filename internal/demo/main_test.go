@@ -68,6 +68,8 @@ func TestDemo(t *testing.T) {
 		"jiratest: GET /rest/api/2/search -> 200",
 		"/secure/attachment/10200/build.log",
 		"downloaded.log is build.log, byte for byte (26893 bytes)",
+		"auth_method is now pat (was oauth1)",
+		"Revoked at Jira and removed from config.properties: the personal access token (id 1).",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q\n%s", want, got)
