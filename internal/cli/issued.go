@@ -112,25 +112,34 @@ var restorable = []string{
 
 // saveIssued saves values (what Jira issued to op) in the config under its
 // lock; check, if set, runs first on the config read afresh and may refuse
-// the save. If the save fails, the values go to a recovery file (see
-// recoverIssued).
+// the save on purpose (a token from another jira_home). Every other
+// failure, Ctrl-C while waiting for the lock included, puts the values in
+// a recovery file (see recoverIssued): Jira cannot be asked for them again.
 func (a *app) saveIssued(ctx context.Context, op string, values settings, check func(*config.File) error) error {
-	var checked bool
+	var refused bool
 	err := a.update(ctx, false, func(f *config.File) error {
 		if check != nil {
 			if err := check(f); err != nil {
+				refused = true
 				return err
 			}
 		}
-		checked = true
 		values.apply(f)
 		return nil
 	})
-	if err == nil || !checked {
+	if err == nil || refused {
 		return err
 	}
 	return a.recoverIssued(op, values, err)
 }
+
+// recoveredError is a save that failed after Jira issued a token, whose
+// values went to a recovery file: the message names it, so Main keeps it
+// even when the user pressed Ctrl-C.
+type recoveredError struct{ err error }
+
+func (e *recoveredError) Error() string { return e.err.Error() }
+func (e *recoveredError) Unwrap() error { return e.err }
 
 // recoverIssued writes values, which Jira issued but which could not be
 // saved (saveErr), to a recovery file readable only by the user, and
@@ -138,18 +147,10 @@ func (a *app) saveIssued(ctx context.Context, op string, values settings, check 
 func (a *app) recoverIssued(op string, values settings, saveErr error) error {
 	path, err := writeRecovery(a.configPath, values, a.now())
 	if err != nil {
-		return fmt.Errorf("%s: Jira issued a new token, but saving it failed (%w), and writing it to a recovery file failed too (%v): free some space or make the folder writable, then run login", op, saveErr, err)
+		return fmt.Errorf("%s: Jira issued a new token, but saving it failed (%w), and writing it to a recovery file failed too (%v): free some space or make the folder writable, then run '%s'", op, saveErr, err, a.command("login"))
 	}
-	return fmt.Errorf("%s: Jira issued a new token, but saving it failed (%w); it is kept in %s: once the config can be written, run '%s'",
-		op, saveErr, path, config.Command(a.configPath, "config restore "+quoteArg(path)))
-}
-
-// quoteArg quotes a path for a pasted command line when it needs it.
-func quoteArg(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`!*?[]{}()<>|&;#~") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
+	return &recoveredError{fmt.Errorf("%s: Jira issued a new token, but saving it failed (%w); it is kept in %s: once the config can be written, run '%s'",
+		op, saveErr, path, config.Command(a.configPath, "config restore "+config.QuoteArg(path)))}
 }
 
 // writeRecovery writes values to a new 0600 file named after the config

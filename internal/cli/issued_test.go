@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +86,44 @@ func TestWriteRecovery(t *testing.T) {
 	}
 	if err == nil {
 		os.Remove(path3)
+	}
+}
+
+// TestSaveIssuedInterrupted: Ctrl-C after Jira issued a token (here, before
+// the config lock was taken) still puts the token in a recovery file, and
+// Main keeps that line instead of "nothing was saved"; a save the check
+// refuses on purpose writes none.
+func TestSaveIssuedInterrupted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	configPath := filepath.Join(dir, "config.properties")
+	if err := os.WriteFile(configPath, []byte("jira_home=https://jira.example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 4, 0, 0, 0, time.UTC)
+	a := &app{configPath: configPath, env: Env{Now: func() time.Time { return now }, Getenv: func(string) string { return "" }}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	values := settings{{config.KeyAccessToken, "issued-token"}, {config.KeySecret, "issued-secret"}}
+
+	err := a.saveIssued(ctx, "access token", values, nil)
+	var recovered *recoveredError
+	if !errors.As(err, &recovered) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("saveIssued after Ctrl-C = %v; want a recoveredError wrapping context.Canceled", err)
+	}
+	if code := exitCode(err); code != ExitInterrupted {
+		t.Errorf("exit code %d; want %d", code, ExitInterrupted)
+	}
+	rec, err2 := config.Load(configPath + ".recovered-20261201T040000Z")
+	if err2 != nil {
+		t.Fatalf("no recovery file: %v (error was %v)", err2, err)
+	}
+	if rec.Get(config.KeyAccessToken) != "issued-token" || rec.Get(config.KeySecret) != "issued-secret" {
+		t.Errorf("recovery file holds %q", rec.Bytes())
+	}
+
+	refusal := errors.New("jira_home changed")
+	if err := a.saveIssued(context.Background(), "login", values, func(*config.File) error { return refusal }); !errors.Is(err, refusal) || errors.As(err, &recovered) {
+		t.Errorf("a refused save = %v; want the refusal itself, no recovery file", err)
 	}
 }

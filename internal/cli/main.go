@@ -87,8 +87,10 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if !errors.As(err, &usage) && isCobraUsageError(err) {
 		err = usageErrorf(withSuggestions(err.Error()) + "; run 'jira-oauth --help' for usage")
 	}
-	if interrupted {
-		// Whatever failed, it failed because the user stopped it.
+	var recovered *recoveredError
+	if interrupted && !errors.As(err, &recovered) {
+		// Whatever failed, it failed because the user stopped it. (A token
+		// Jira issued meanwhile is in a recovery file, whose line stays.)
 		err = fmt.Errorf("interrupted; nothing was saved: %w", context.Canceled)
 	}
 	// Messages quote Jira's answers: escape what a terminal would act on.

@@ -79,6 +79,10 @@ func Command(path, args string) string {
 	return fmt.Sprintf("jira-oauth --config %s %s", doubleQuote(path), args)
 }
 
+// QuoteArg returns a path as one word of a command line that advice wraps
+// in single quotes, as Command quotes --config's path.
+func QuoteArg(path string) string { return doubleQuote(path) }
+
 // doubleQuote returns path as one shell word: double-quoted when needed
 // (advice wraps whole commands in single quotes, see shellQuote),
 // with '"', '$' and '`' escaped. Backslashes are left alone (Windows
