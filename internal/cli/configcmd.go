@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
+	"github.com/jira-oauth/jira-oauth/internal/keys"
 )
 
 func newCmdConfig(a *app) *cobra.Command {
@@ -62,7 +63,8 @@ A value given as - is read from stdin: one value, without its final line
 end. Use it for secrets: a value on the command line is visible to other
 users of the machine (ps, /proc/PID/cmdline) and stays in your shell's
 history. For private_key, stdin may hold a PEM key or base64 over several
-lines. Non-ASCII characters are written as \uXXXX, which Java reads alike.`,
+lines; it is saved as keygen saves it (one line of base64 PKCS#8, which
+the Java client reads). Non-ASCII characters are written as \uXXXX, which Java reads alike.`,
 		Example: "  jira-oauth config set jira_home https://jira.example.com\n" +
 			"  jira-oauth config set consumer_key my-ci-bot\n" +
 			"  jira-oauth config set private_key - < private_key.pem",
@@ -119,6 +121,14 @@ func (a *app) readValue(ctx context.Context, key string) (string, error) {
 		if !strings.Contains(value, "-----BEGIN") {
 			value = strings.Join(strings.Fields(value), "")
 		}
+		// Saved as keygen saves it, one line of base64 PKCS#8: the form
+		// Atlassian's Java client reads (it cannot read PEM). A value that
+		// is no key is kept, for checkValue to refuse with its reason.
+		if k, err := keys.Parse(value); err == nil {
+			if oneLine, err := keys.EncodePrivate(k); err == nil {
+				value = oneLine
+			}
+		}
 	} else if strings.ContainsAny(value, "\r\n") {
 		return "", usageErrorf(fmt.Sprintf("config set %s -: stdin holds more than one line: give one value (only private_key may span lines)", key))
 	}
@@ -143,7 +153,9 @@ it twice.`,
 			if key == "" {
 				return usageErrorf("the key is empty")
 			}
-			if _, err := a.loadConfig(); err != nil {
+			// As config set: unset must work on a config too large for the
+			// other commands, to repair it.
+			if _, err := a.loadConfigForRepair(); err != nil {
 				return err
 			}
 			found := false
@@ -216,6 +228,6 @@ func newCmdConfigList(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "also print private_key, secret and request_token_secret")
+	cmd.Flags().BoolVar(&opts.ShowSecrets, "show-secrets", false, "also print the secrets: private_key, token secrets, OAuth 2.0 client secret and tokens, pat")
 	return cmd
 }

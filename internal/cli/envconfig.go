@@ -107,9 +107,13 @@ func (a *app) checkSavable(command string) error {
 	for i, key := range keys {
 		names[i] = config.EnvName(key)
 	}
+	come, them := "come", "them"
+	if len(names) == 1 {
+		come, them = "comes", "it"
+	}
 	return &config.Error{Path: a.configPath, Err: fmt.Errorf(
-		"%s saves to this file, but %s come from the environment and cannot be saved there: unset them to use the file alone",
-		command, strings.Join(names, ", "))}
+		"%s saves to this file, but %s %s from the environment and cannot be saved there: unset %s to use the file alone",
+		command, strings.Join(names, ", "), come, them)}
 }
 
 // checkSavableCmd is checkSavable for cmd when cmd is a saving command.

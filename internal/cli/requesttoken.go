@@ -95,7 +95,9 @@ func runRequestToken(cmd *cobra.Command, opts *requestTokenOptions) error {
 			ExpiresAt    string `json:"expires_at"`
 		}{authorizeURL, tmp.Token, formatTime(expires)})
 	}
-	fmt.Fprintln(a.stdout(), authorizeURL)
+	if _, err := fmt.Fprintln(a.stdout(), authorizeURL); err != nil {
+		return err // Main says the URL was lost; no "open the URL above"
+	}
 	next := "then run: " + config.Command(cfg.Path(), "accessToken <verification code>")
 	if opts.Callback != "oob" {
 		next = "Jira then redirects to " + opts.Callback + " with oauth_verifier; run: " + config.Command(cfg.Path(), "accessToken <oauth_verifier>")

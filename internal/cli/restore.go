@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -32,7 +33,10 @@ value is removed from the config.`,
 }
 
 func runConfigRestore(cmd *cobra.Command, a *app, file string) error {
-	rec, err := config.Load(file)
+	rec, err := config.LoadContext(a.context(), file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &config.Error{Path: file, Err: errors.New("no such recovery file: give the path that the failed save's error named")}
+	}
 	if err != nil {
 		return err
 	}
@@ -49,7 +53,7 @@ func runConfigRestore(cmd *cobra.Command, a *app, file string) error {
 	}
 	a.secrets.add(rec.Get(config.KeySecret))
 	a.secrets.add(rec.Get(config.KeyRequestTokenSecret))
-	if _, err := a.loadConfig(); err != nil {
+	if _, err := a.loadConfigForRepair(); err != nil {
 		return err
 	}
 	from := strings.TrimSpace(rec.Get(config.KeyAccessTokenJiraHome))

@@ -18,9 +18,10 @@ import (
 // either, although the file itself is writable. A config on another file
 // system than its folder's entry gives EXDEV. Refusing to save there would
 // make every token exchange a lost token, so Save writes the new content over
-// the old one, truncates it and syncs it, under the config's lock (no
-// jira-oauth reads it meanwhile). It is not atomic: a crash in the middle can
-// leave a part of the new text. File.NotAtomic says it happened, so the CLI
+// the old one, truncates it and syncs it, under the config's lock (no other
+// jira-oauth saves meanwhile; commands that only read take no lock, and one
+// that reads during the rewrite can see a mix of old and new text). It is
+// not atomic: a crash in the middle can leave a part of the new text. File.NotAtomic says it happened, so the CLI
 // can say so once.
 
 // renameImpossible reports whether a failed rename over the config can never

@@ -20,7 +20,9 @@ func Open(ctx context.Context, name string) (*os.File, error) {
 		f   *os.File
 		err error
 	}
-	done := make(chan result, 1)
+	// Unbuffered: once abandoned is closed, a late open can only take the
+	// abandoned branch (no receiver is left), so the file is always closed.
+	done := make(chan result)
 	abandoned := make(chan struct{})
 	go func() {
 		f, err := os.Open(name)
