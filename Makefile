@@ -13,7 +13,7 @@ DIST          ?= dist
 RACE          := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1 && echo -race)
 # The platforms cross-check vets and compiles the tests for besides this one
 # (make dist builds the binary for every release platform).
-CROSS         := windows/amd64 darwin/arm64
+CROSS         := windows/amd64 windows/arm64 darwin/amd64 darwin/arm64 linux/arm64
 
 .PHONY: all build dist dist-check cross-check demo man completions test test-short fmt-check vet lint fuzz bench ci clean
 

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,7 +45,8 @@ paths with '.' or '..' segments are refused: nothing leaves jira_home.
 
 One line per request on stderr: method, path, status, milliseconds.
 Ctrl-C or SIGTERM stops it after the requests in flight are answered.`,
-		Example: `  jira-oauth proxy --addr 127.0.0.1:8181 --token-file proxy.token &
+		Example: `  rm -f proxy.token; jira-oauth proxy --addr 127.0.0.1:8181 --token-file proxy.token & PROXY_PID=$!
+  while [ ! -s proxy.token ]; do kill -0 $PROXY_PID || exit 1; sleep 0.1; done
   curl -H "Authorization: Bearer $(cat proxy.token)" http://127.0.0.1:8181/rest/api/2/myself`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -85,6 +88,13 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 	if err != nil {
 		return err
 	}
+	// A token file left by an earlier run goes first, so that the file's
+	// appearing means this run is ready (a script waits for it).
+	if opts.TokenFile != "" {
+		if err := os.Remove(opts.TokenFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return usageErrorf(fmt.Sprintf("--token-file %s: cannot remove the old one: %v", opts.TokenFile, errors.Unwrap(err)))
+		}
+	}
 	listener, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return usageErrorf(fmt.Sprintf("--addr %s: cannot listen: %v", opts.Addr, err))
@@ -112,6 +122,13 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 		MaxHeaderBytes:    1 << 20,
 	}
 
+	// The token file is written once the proxy listens and before its URL
+	// is printed: a script waiting for either finds both ready.
+	if opts.TokenFile != "" {
+		if err := config.WriteFileAtomic(opts.TokenFile, []byte(tok+"\n"), 0o600); err != nil {
+			return fmt.Errorf("--token-file %s: %w", opts.TokenFile, err)
+		}
+	}
 	baseURL := "http://" + listener.Addr().String()
 	out := baseURL + "\n"
 	if opts.TokenFile == "" {
@@ -119,13 +136,6 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 	}
 	if _, err := fmt.Fprint(a.stdout(), out); err != nil {
 		return err
-	}
-	// Written once the proxy listens and its URL is out: a script can wait
-	// for the file.
-	if opts.TokenFile != "" {
-		if err := config.WriteFileAtomic(opts.TokenFile, []byte(tok+"\n"), 0o600); err != nil {
-			return fmt.Errorf("--token-file %s: %w", opts.TokenFile, err)
-		}
 	}
 	fmt.Fprintf(logw, "jira-oauth proxy: %s signs requests for %s; Ctrl-C stops it\n", baseURL, client.JiraHome)
 
