@@ -210,6 +210,10 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 			req.Header[name] = values
 		}
 		resp, err := client.Do(ctx, req, "")
+		var changed *fileChangedError
+		if errors.As(err, &changed) {
+			return nil, changed // our file, not the network
+		}
 		if err != nil {
 			return nil, err
 		}

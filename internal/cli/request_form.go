@@ -18,6 +18,7 @@ type formPart struct {
 	path        string // for a file part
 	filename    string // sent in Content-Disposition
 	file        bool
+	size        int64 // a regular file's size when checked (Content-Length counts it); -1 otherwise
 }
 
 // multipartBody is the multipart/form-data body of -F. It is never held
@@ -53,6 +54,7 @@ func newMultipartBody(fields []string, stdin io.Reader) (*multipartBody, error) 
 			continue
 		}
 		path, filename, hasName := strings.Cut(value[1:], ";filename=")
+		size := int64(-1)
 		switch {
 		case path == "":
 			return nil, usageErrorf(fmt.Sprintf("-F %q names no file: write %s=@FILE, or %s=@- for stdin", field, name, name))
@@ -82,6 +84,9 @@ func newMultipartBody(fields []string, stdin io.Reader) (*multipartBody, error) 
 			} else if err == nil {
 				known = false // a FIFO or a device: length unknown
 			}
+			if err == nil && fi.Mode().IsRegular() {
+				size = fi.Size()
+			}
 			if err != nil {
 				return nil, usageErrorf(fmt.Sprintf("-F %s=@%s: cannot read the file: %v", name, path, formPathError(err)))
 			}
@@ -89,7 +94,7 @@ func newMultipartBody(fields []string, stdin io.Reader) (*multipartBody, error) 
 				filename = filepath.Base(path)
 			}
 		}
-		m.parts = append(m.parts, formPart{name: name, path: path, filename: filename, file: true})
+		m.parts = append(m.parts, formPart{name: name, path: path, filename: filename, file: true, size: size})
 	}
 	m.length = -1
 	if known {
@@ -162,7 +167,7 @@ func (m *multipartBody) writeTo(w io.Writer, sizeOnly bool) error {
 		if sizeOnly {
 			continue
 		}
-		if err := copyFilePart(part, p.path, m.stdin); err != nil {
+		if err := copyFilePart(part, p, m.stdin); err != nil {
 			return err
 		}
 	}
@@ -204,21 +209,55 @@ func partContentType(filename string) string {
 	return "application/octet-stream"
 }
 
-// copyFilePart copies a file (or stdin for "-") into a part.
-func copyFilePart(part io.Writer, path string, stdin io.Reader) error {
-	if path == "-" {
+// copyFilePart copies a file part's file (or stdin for "-") into part.
+// A regular file must still have the size it had when the flags were
+// checked, which Content-Length counted: a build log still being written
+// is refused with a line that says so, not sent short or long.
+func copyFilePart(part io.Writer, p formPart, stdin io.Reader) error {
+	if p.path == "-" {
 		_, err := io.Copy(part, stdin)
 		return err
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(p.path)
 	if err != nil {
-		return fmt.Errorf("-F @%s: %w", path, formPathError(err))
+		return fmt.Errorf("-F @%s: %w", p.path, formPathError(err))
 	}
 	defer f.Close()
-	if _, err := io.Copy(part, f); err != nil {
-		return fmt.Errorf("-F @%s: reading: %w", path, err)
+	if p.size < 0 {
+		if _, err := io.Copy(part, f); err != nil {
+			return fmt.Errorf("-F @%s: reading: %w", p.path, err)
+		}
+		return nil
+	}
+	n, err := io.CopyN(part, f, p.size)
+	if err == nil {
+		var one [1]byte
+		if m, _ := f.Read(one[:]); m > 0 {
+			n = -1 // it grew
+		}
+	}
+	switch {
+	case errors.Is(err, io.EOF) || n != p.size:
+		now := "more"
+		if fi, statErr := f.Stat(); statErr == nil {
+			now = fmt.Sprint(fi.Size())
+		}
+		return &fileChangedError{path: p.path, was: p.size, now: now}
+	case err != nil:
+		return fmt.Errorf("-F @%s: reading: %w", p.path, err)
 	}
 	return nil
+}
+
+// fileChangedError is an upload whose file changed size while it was sent.
+type fileChangedError struct {
+	path string
+	was  int64
+	now  string
+}
+
+func (e *fileChangedError) Error() string {
+	return fmt.Sprintf("-F @%s: the file changed size during the upload (%d bytes when checked, %s bytes now): upload it once it is complete", e.path, e.was, e.now)
 }
 
 // formCounter counts the bytes written to it.

@@ -42,6 +42,14 @@ func checkOutputFlags(opts *requestOptions, method string) error {
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			return usageErrorf(fmt.Sprintf("-o %s: the folder %s does not exist", opts.Output, dir))
 		}
+		// -o is written through a temporary file in its folder: prove the
+		// folder takes one before the call (a POST has effects in Jira).
+		probe, err := os.CreateTemp(dir, ".jira-oauth-probe-*")
+		if err != nil {
+			return usageErrorf(fmt.Sprintf("-o %s: cannot write in the folder %s (%v): give a writable place", opts.Output, dir, formPathError(err)))
+		}
+		probe.Close()
+		os.Remove(probe.Name())
 	}
 	return nil
 }

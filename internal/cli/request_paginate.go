@@ -149,6 +149,14 @@ func (pg *pager) run(target *url.URL, body []byte, send pageSender, progress io.
 	var first *jiraPage
 	var items []json.RawMessage
 	asked := 0 // the startAt of the page asked for (after the first)
+	// The progress line ends however paging ends, so that an error line
+	// starts a line of its own.
+	progressShown := false
+	defer func() {
+		if progressShown {
+			fmt.Fprint(progress, "\n")
+		}
+	}()
 	for n := 1; ; n++ {
 		resp, err := send(target, body)
 		if err != nil {
@@ -160,7 +168,7 @@ func (pg *pager) run(target *url.URL, body []byte, send pageSender, progress io.
 		p, err := parseJiraPage(resp.Body)
 		switch {
 		case errors.Is(err, errNotPaged) && n == 1:
-			return nil, resp, nil
+			return nil, resp, nil // JSON, but not a page (an array): printed as it is
 		case errors.Is(err, errNotPaged):
 			return nil, nil, fmt.Errorf("request --paginate: page %d has no startAt and items like page 1; nothing was printed", n)
 		case err != nil:
@@ -173,6 +181,7 @@ func (pg *pager) run(target *url.URL, body []byte, send pageSender, progress io.
 			return nil, nil, fmt.Errorf("request --paginate: page %d starts at %d, not at %d as asked: %s %s does not page by startAt; nothing was printed", n, p.startAt, asked, pg.method, target.Redacted())
 		}
 		items = append(items, p.items...)
+		progressShown = true
 		if p.total >= 0 {
 			fmt.Fprintf(progress, "\rjira-oauth: page %d, %d of %d items", n, len(items), p.total)
 		} else {
@@ -187,11 +196,9 @@ func (pg *pager) run(target *url.URL, body []byte, send pageSender, progress io.
 			last = last || next >= p.total
 		}
 		if last {
-			fmt.Fprint(progress, "\n")
 			break
 		}
 		if n >= pg.maxPages {
-			fmt.Fprint(progress, "\n")
 			return nil, nil, fmt.Errorf("request --paginate: stopped after %d pages (--max-pages) with %d items and more to come; nothing was printed: raise --max-pages, or ask for fewer items", n, len(items))
 		}
 		asked = next

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -391,5 +392,47 @@ func TestUploadStreams(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
 		t.Errorf("the upload allocated %d MiB for a %d MiB file; want it streamed (under 32 MiB)", alloc>>20, size>>20)
+	}
+}
+
+// TestMultipartFileChangedSize: a file that grows or shrinks between the
+// check (which fixed Content-Length) and the upload is refused with a line
+// that names it, not sent short or long (a build log still being written).
+func TestMultipartFileChangedSize(t *testing.T) {
+	t.Parallel()
+	for name, change := range map[string]func(path string) error{
+		"grew": func(path string) error {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.WriteString("one more line\n")
+			return err
+		},
+		"shrank": func(path string) error { return os.Truncate(path, 10) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "build.log")
+			if err := os.WriteFile(path, []byte(strings.Repeat("step: ok\n", 100)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			m, err := newMultipartBody([]string{"file=@" + path}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.writeTo(io.Discard, false); err != nil {
+				t.Fatalf("unchanged file: %v", err)
+			}
+			if err := change(path); err != nil {
+				t.Fatal(err)
+			}
+			err = m.writeTo(io.Discard, false)
+			var changed *fileChangedError
+			if !errors.As(err, &changed) || !strings.Contains(err.Error(), "changed size during the upload (900 bytes when checked") {
+				t.Errorf("writeTo after the file %s: %v; want a fileChangedError", name, err)
+			}
+		})
 	}
 }
