@@ -227,6 +227,9 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 	switch {
 	case errors.Is(err, errUnchanged):
 	case err != nil && refreshed:
+		// The old pair is dead: keep the new one for the rest of this
+		// process (a proxy), whatever became of the save.
+		s.access, s.expires = fresh, expires
 		return "", a.recoverIssued("refresh", values, err)
 	case err != nil:
 		return "", err
