@@ -195,12 +195,22 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 			return err
 		}
 		client.Trace = nil
+		// Once asked, Jira rotates the pair whether or not its answer
+		// arrives: Ctrl-C, SIGTERM or a proxy's caller going away must
+		// not drop it. The exchange runs to its end, bounded by
+		// --timeout, and the save after it ignores ctx.
+		xctx := context.WithoutCancel(ctx)
+		if a.timeout > 0 {
+			var cancel context.CancelFunc
+			xctx, cancel = context.WithTimeout(xctx, a.timeout)
+			defer cancel()
+		}
 		issued := a.now()
 		var tok *oauth.OAuth2Token
 		if serviceAccount {
-			tok, err = client.ClientCredentials(ctx) // a service account just asks again
+			tok, err = client.ClientCredentials(xctx) // a service account just asks again
 		} else {
-			tok, err = client.Refresh(ctx, refresh)
+			tok, err = client.Refresh(xctx, refresh)
 		}
 		if err != nil {
 			var oe *oauth.OAuth2Error

@@ -45,6 +45,9 @@ func (p *Provider) serveOAuth2Token(w http.ResponseWriter, req *request) {
 		e.write(w)
 		return
 	}
+	if grant == "refresh_token" {
+		defer p.holdRefresh()() // HoldRefreshes: rotated, answer delayed
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, http.StatusOK, answer)
