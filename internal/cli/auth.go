@@ -222,7 +222,10 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		a.secrets.add(tok.AccessToken)
 		a.secrets.add(tok.RefreshToken)
 		if err := checkOAuth2Token("refresh", tok); err != nil {
-			return err
+			if serviceAccount {
+				return err // nothing rotates: the next command asks again
+			}
+			return fmt.Errorf("%w; if Jira did refresh the token, the old one no longer works: run '%s'", err, config.Command(f.Path(), oauth2LoginArgs(f)))
 		}
 		if tok.RefreshToken == "" && !serviceAccount {
 			tok.RefreshToken = refresh // Jira rotates; keep the old one if it did not

@@ -28,6 +28,9 @@ func (p *Provider) serveOAuth2Token(w http.ResponseWriter, req *request) {
 		p.o2.refreshCalls++
 		p.mu.Unlock()
 	}
+	if p.hugeOAuth2Answer(w) {
+		return
+	}
 	var answer map[string]any
 	switch grant {
 	case "authorization_code":
