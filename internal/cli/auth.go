@@ -160,10 +160,13 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		return s.access, nil // this process refreshed meanwhile
 	}
 	a := s.a
-	if a.checkSavable("refresh") != nil && isServiceAccount(s.cfg) {
-		// Credentials from the environment (CI): a service account's
-		// token rotates nothing, so a new one in memory will do.
-		return s.clientCredentialsInMemory(ctx)
+	if a.checkSavable("refresh") != nil {
+		if isServiceAccount(s.cfg) {
+			// Credentials from the environment (CI): a service account's
+			// token rotates nothing, so a new one in memory will do.
+			return s.clientCredentialsInMemory(ctx)
+		}
+		return "", a.unsavableRefreshErr()
 	}
 	var (
 		values    settings
@@ -249,6 +252,20 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 	}
 	s.access, s.expires = fresh, expires
 	return fresh, nil
+}
+
+// unsavableRefreshErr is an OAuth 2.0 access token that expired while the
+// config cannot be saved (keys from the environment, --config -): a
+// refresh would rotate the refresh token, and the rotated one would be
+// lost, so none is attempted.
+func (a *app) unsavableRefreshErr() error {
+	where, again := "the environment (JIRA_OAUTH_* variables)", "export it again ('jira-oauth export')"
+	if a.configPath == stdinConfig {
+		where, again = "stdin (--config - is never written)", "pass it again"
+	}
+	return &config.Error{Path: a.configPath, Key: config.KeyOAuth2AccessToken, Err: fmt.Errorf(
+		"has expired, and refreshing it rotates the refresh token, which cannot be saved to %s: refresh it with the config file ('jira-oauth --config FILE renew') and %s, or in CI use a personal access token or a service account (login --client-credentials)",
+		where, again)}
 }
 
 // errUnchanged ends an update without saving: nothing changed.
