@@ -126,6 +126,9 @@ type oauth2Source struct {
 	access  string
 	expires time.Time // zero: unknown, trusted until Jira says 401
 	cfg     *config.File
+	// mustSave: a token that cannot be saved is an error (renew), not
+	// one kept in memory (a service account's).
+	mustSave bool
 }
 
 // oauth2Source starts from the token in cfg.
@@ -173,8 +176,12 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		refreshed bool
 		fresh     string
 		expires   time.Time
+		// reached: the config was read under its lock; unsavable: its
+		// save check failed (Jira not asked either way).
+		reached, unsavable bool
 	)
 	err := a.update(ctx, false, func(f *config.File) error {
+		reached = true
 		if method, _ := f.AuthMethod(); method != config.AuthOAuth2 {
 			return &config.Error{Path: f.Path(), Key: config.KeyAuthMethod, Err: errors.New("changed while this command ran: run it again")}
 		}
@@ -191,6 +198,7 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 				Err: fmt.Errorf("has expired and there is no oauth2_refresh_token to renew it: run '%s'", config.Command(f.Path(), oauth2LoginArgs(f)))}
 		}
 		if err := f.CheckSave(); err != nil {
+			unsavable = true
 			return notAskedErr("refresh", err)
 		}
 		client, err := a.oauth2Client(f)
@@ -247,6 +255,11 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		// process (a proxy), whatever became of the save.
 		s.access, s.expires = fresh, expires
 		return "", a.recoverIssued("refresh", values, err)
+	case err != nil && (unsavable || !reached) && ctx.Err() == nil && !s.mustSave && isServiceAccount(s.cfg):
+		// A service account's config that cannot be saved (read-only,
+		// locked out): its token rotates nothing, so a new one in memory
+		// will do, as with keys from the environment.
+		return s.clientCredentialsInMemory(ctx)
 	case err != nil:
 		return "", err
 	}
@@ -322,6 +335,7 @@ func (a *app) renewOAuth2(ctx context.Context, cfg *config.File) error {
 		return err
 	}
 	s := a.oauth2Source(cfg)
+	s.mustSave = true
 	fresh, err := s.Refresh(ctx, access)
 	if err != nil {
 		return err
