@@ -75,7 +75,7 @@ func TestScripts(t *testing.T) {
 			"exits":       cmdExits,
 			"advance":     cmdAdvance,
 			// OAuth 2.0 and PATs: oauth2_cmds_test.go
-			"refreshcount": cmdRefreshCount, "livetokens": cmdLiveTokens, "livepats": cmdLivePATs, "noissued": cmdNoIssued, "oauth2client": cmdOAuth2Client,
+			"refreshcount": cmdRefreshCount, "holdrefreshes": cmdHoldRefreshes, "releaserefreshes": cmdReleaseRefreshes, "livetokens": cmdLiveTokens, "livepats": cmdLivePATs, "noissued": cmdNoIssued, "oauth2client": cmdOAuth2Client,
 			"age":         cmdAge,
 			"expand":      cmdExpand,
 			"hostile":     cmdHostile,

@@ -105,6 +105,24 @@ func cmdRefreshCount(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// holdrefreshes makes the provider at $JIRA hold its answers to refresh
+// grants, once it rotated the pair, until releaserefreshes, which returns
+// once they are written.
+func cmdHoldRefreshes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: holdrefreshes")
+	}
+	provider(ts).HoldRefreshes()
+}
+
+// releaserefreshes: see holdrefreshes.
+func cmdReleaseRefreshes(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: releaserefreshes")
+	}
+	provider(ts).ReleaseRefreshes()
+}
+
 // livetokens N asserts that the provider at $JIRA holds exactly N live
 // OAuth 2.0 tokens (access and refresh tokens, neither expired nor revoked).
 func cmdLiveTokens(ts *testscript.TestScript, neg bool, args []string) {

@@ -126,6 +126,9 @@ type oauth2Source struct {
 	access  string
 	expires time.Time // zero: unknown, trusted until Jira says 401
 	cfg     *config.File
+	// mustSave: a token that cannot be saved is an error (renew), not
+	// one kept in memory (a service account's).
+	mustSave bool
 }
 
 // oauth2Source starts from the token in cfg.
@@ -160,18 +163,25 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		return s.access, nil // this process refreshed meanwhile
 	}
 	a := s.a
-	if a.checkSavable("refresh") != nil && isServiceAccount(s.cfg) {
-		// Credentials from the environment (CI): a service account's
-		// token rotates nothing, so a new one in memory will do.
-		return s.clientCredentialsInMemory(ctx)
+	if a.checkSavable("refresh") != nil {
+		if isServiceAccount(s.cfg) {
+			// Credentials from the environment (CI): a service account's
+			// token rotates nothing, so a new one in memory will do.
+			return s.clientCredentialsInMemory(ctx)
+		}
+		return "", a.unsavableRefreshErr()
 	}
 	var (
 		values    settings
 		refreshed bool
 		fresh     string
 		expires   time.Time
+		// reached: the config was read under its lock; unsavable: its
+		// save check failed (Jira not asked either way).
+		reached, unsavable bool
 	)
 	err := a.update(ctx, false, func(f *config.File) error {
+		reached = true
 		if method, _ := f.AuthMethod(); method != config.AuthOAuth2 {
 			return &config.Error{Path: f.Path(), Key: config.KeyAuthMethod, Err: errors.New("changed while this command ran: run it again")}
 		}
@@ -188,6 +198,7 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 				Err: fmt.Errorf("has expired and there is no oauth2_refresh_token to renew it: run '%s'", config.Command(f.Path(), oauth2LoginArgs(f)))}
 		}
 		if err := f.CheckSave(); err != nil {
+			unsavable = true
 			return notAskedErr("refresh", err)
 		}
 		client, err := a.oauth2Client(f)
@@ -195,12 +206,22 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 			return err
 		}
 		client.Trace = nil
+		// Once asked, Jira rotates the pair whether or not its answer
+		// arrives: Ctrl-C, SIGTERM or a proxy's caller going away must
+		// not drop it. The exchange runs to its end, bounded by
+		// --timeout, and the save after it ignores ctx.
+		xctx := context.WithoutCancel(ctx)
+		if a.timeout > 0 {
+			var cancel context.CancelFunc
+			xctx, cancel = context.WithTimeout(xctx, a.timeout)
+			defer cancel()
+		}
 		issued := a.now()
 		var tok *oauth.OAuth2Token
 		if serviceAccount {
-			tok, err = client.ClientCredentials(ctx) // a service account just asks again
+			tok, err = client.ClientCredentials(xctx) // a service account just asks again
 		} else {
-			tok, err = client.Refresh(ctx, refresh)
+			tok, err = client.Refresh(xctx, refresh)
 		}
 		if err != nil {
 			var oe *oauth.OAuth2Error
@@ -212,7 +233,10 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 		a.secrets.add(tok.AccessToken)
 		a.secrets.add(tok.RefreshToken)
 		if err := checkOAuth2Token("refresh", tok); err != nil {
-			return err
+			if serviceAccount {
+				return err // nothing rotates: the next command asks again
+			}
+			return fmt.Errorf("%w; if Jira did refresh the token, the old one no longer works: run '%s'", err, config.Command(f.Path(), oauth2LoginArgs(f)))
 		}
 		if tok.RefreshToken == "" && !serviceAccount {
 			tok.RefreshToken = refresh // Jira rotates; keep the old one if it did not
@@ -227,12 +251,34 @@ func (s *oauth2Source) Refresh(ctx context.Context, stale string) (string, error
 	switch {
 	case errors.Is(err, errUnchanged):
 	case err != nil && refreshed:
+		// The old pair is dead: keep the new one for the rest of this
+		// process (a proxy), whatever became of the save.
+		s.access, s.expires = fresh, expires
 		return "", a.recoverIssued("refresh", values, err)
+	case err != nil && (unsavable || !reached) && ctx.Err() == nil && !s.mustSave && isServiceAccount(s.cfg):
+		// A service account's config that cannot be saved (read-only,
+		// locked out): its token rotates nothing, so a new one in memory
+		// will do, as with keys from the environment.
+		return s.clientCredentialsInMemory(ctx)
 	case err != nil:
 		return "", err
 	}
 	s.access, s.expires = fresh, expires
 	return fresh, nil
+}
+
+// unsavableRefreshErr is an OAuth 2.0 access token that expired while the
+// config cannot be saved (keys from the environment, --config -): a
+// refresh would rotate the refresh token, and the rotated one would be
+// lost, so none is attempted.
+func (a *app) unsavableRefreshErr() error {
+	where, again := "the environment (JIRA_OAUTH_* variables)", "export it again ('jira-oauth export')"
+	if a.configPath == stdinConfig {
+		where, again = "stdin (--config - is never written)", "pass it again"
+	}
+	return &config.Error{Path: a.configPath, Key: config.KeyOAuth2AccessToken, Err: fmt.Errorf(
+		"has expired, and refreshing it rotates the refresh token, which cannot be saved to %s: refresh it with the config file ('jira-oauth --config FILE renew') and %s, or in CI use a personal access token or a service account (login --client-credentials)",
+		where, again)}
 }
 
 // errUnchanged ends an update without saving: nothing changed.
@@ -289,6 +335,7 @@ func (a *app) renewOAuth2(ctx context.Context, cfg *config.File) error {
 		return err
 	}
 	s := a.oauth2Source(cfg)
+	s.mustSave = true
 	fresh, err := s.Refresh(ctx, access)
 	if err != nil {
 		return err

@@ -17,8 +17,10 @@ func (p *Provider) TokenCalls() int {
 // HugeTokenAnswers makes the token endpoints answer every request with a
 // token, secret and session handle of n bytes each (0 turns it off), as a
 // server that is not Jira (a misconfigured proxy, a hostile host at
-// jira_home) might. Jira's tokens have 32 characters. Such an answer changes
-// nothing in the provider: no token is issued or consumed.
+// jira_home) might; the OAuth 2.0 token endpoint answers an authenticated
+// client with an access and a refresh token of n bytes. Jira's tokens have
+// 32 characters. Such an answer changes nothing in the provider: no token
+// is issued or consumed.
 func (p *Provider) HugeTokenAnswers(n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -46,6 +48,22 @@ func (p *Provider) countTokenCall(w http.ResponseWriter, route string) bool {
 		{"oauth_expires_in", "157680000"},
 		{"oauth_session_handle", huge},
 		{"oauth_authorization_expires_in", "160833600"},
+	})
+	return true
+}
+
+// hugeOAuth2Answer is HugeTokenAnswers at the OAuth 2.0 token endpoint: it
+// answers and reports whether it did.
+func (p *Provider) hugeOAuth2Answer(w http.ResponseWriter) bool {
+	p.mu.Lock()
+	n := p.hugeTokens
+	p.mu.Unlock()
+	if n <= 0 {
+		return false
+	}
+	huge := strings.Repeat("A", n)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"access_token": huge, "refresh_token": huge, "token_type": "bearer", "expires_in": 3600,
 	})
 	return true
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -112,6 +113,10 @@ type oauth2State struct {
 	nextPAT int
 	// refreshCalls counts grant_type=refresh_token requests (RefreshCount).
 	refreshCalls int
+	// hold, when not nil, holds the answers to refresh grants until it is
+	// closed; held counts them (HoldRefreshes).
+	hold chan struct{}
+	held *sync.WaitGroup
 }
 
 func newOAuth2State() oauth2State {
@@ -164,6 +169,49 @@ func (p *Provider) RefreshCount() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.o2.refreshCalls
+}
+
+// HoldRefreshes makes the token endpoint hold its answer to every
+// successful refresh_token grant, once the pair is rotated, until
+// ReleaseRefreshes: a Jira whose answer is slow to arrive, so that a test
+// can cancel the client after Jira rotated the pair (real Jira rotates
+// whether or not the answer reaches the client).
+func (p *Provider) HoldRefreshes() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.o2.hold == nil {
+		p.o2.hold, p.o2.held = make(chan struct{}), &sync.WaitGroup{}
+	}
+}
+
+// ReleaseRefreshes sends the answers HoldRefreshes held and returns once
+// they are written (to clients that may have gone).
+func (p *Provider) ReleaseRefreshes() {
+	p.mu.Lock()
+	hold, held := p.o2.hold, p.o2.held
+	p.o2.hold, p.o2.held = nil, nil
+	p.mu.Unlock()
+	if hold != nil {
+		close(hold)
+		held.Wait()
+	}
+}
+
+// holdRefresh is called with a refresh grant's answer ready: it returns
+// at once unless HoldRefreshes is on, and then a done func to call once
+// the answer is written.
+func (p *Provider) holdRefresh() (done func()) {
+	p.mu.Lock()
+	hold, held := p.o2.hold, p.o2.held
+	if held != nil {
+		held.Add(1)
+	}
+	p.mu.Unlock()
+	if hold == nil {
+		return func() {}
+	}
+	<-hold
+	return held.Done
 }
 
 // LiveOAuth2Tokens is how many OAuth 2.0 access and refresh tokens are

@@ -639,3 +639,36 @@ func TestBearerUnknown(t *testing.T) {
 		t.Fatalf("unknown bearer: %d %q %s", res.status, res.header.Get("WWW-Authenticate"), res.body)
 	}
 }
+
+// TestOAuth2HoldRefreshes: a held refresh has rotated the pair before its
+// answer goes out; ReleaseRefreshes sends it; HugeTokenAnswers answers the
+// OAuth 2.0 token endpoint too, rotating nothing.
+func TestOAuth2HoldRefreshes(t *testing.T) {
+	t.Parallel()
+	e := newO2Env(t, Options{})
+	a := e.login2(t)
+	e.p.HoldRefreshes()
+	answered := make(chan response, 1)
+	go func() { answered <- e.token(t, refreshForm(a.RefreshToken)) }()
+	// Rotated while held: the old access token is refused.
+	for e.bearer(t, http.MethodGet, "/rest/api/2/myself", a.AccessToken, "").status != http.StatusUnauthorized {
+		select {
+		case <-answered:
+			t.Fatal("the refresh was answered while held")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	e.p.ReleaseRefreshes()
+	b := wantTokens(t, <-answered)
+	if res := e.bearer(t, http.MethodGet, "/rest/api/2/myself", b.AccessToken, ""); res.status != http.StatusOK {
+		t.Fatalf("new access token: %d", res.status)
+	}
+
+	e.p.HugeTokenAnswers(1000)
+	huge := wantTokens(t, e.token(t, refreshForm(b.RefreshToken)))
+	e.p.HugeTokenAnswers(0)
+	if len(huge.AccessToken) != 1000 || len(huge.RefreshToken) != 1000 {
+		t.Fatalf("huge answer: tokens of %d and %d bytes; want 1000", len(huge.AccessToken), len(huge.RefreshToken))
+	}
+	wantTokens(t, e.token(t, refreshForm(b.RefreshToken))) // still live
+}

@@ -28,6 +28,9 @@ func (p *Provider) serveOAuth2Token(w http.ResponseWriter, req *request) {
 		p.o2.refreshCalls++
 		p.mu.Unlock()
 	}
+	if p.hugeOAuth2Answer(w) {
+		return
+	}
 	var answer map[string]any
 	switch grant {
 	case "authorization_code":
@@ -44,6 +47,9 @@ func (p *Provider) serveOAuth2Token(w http.ResponseWriter, req *request) {
 	if e != nil {
 		e.write(w)
 		return
+	}
+	if grant == "refresh_token" {
+		defer p.holdRefresh()() // HoldRefreshes: rotated, answer delayed
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")

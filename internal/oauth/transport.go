@@ -61,7 +61,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			auth = &SignerAuth{Signer: t.Signer, AccessToken: t.AccessToken}
 		}
 		if _, err := auth.Authorize(ctx, r); err != nil {
-			return nil, err
+			return nil, &AuthorizeError{Err: err}
 		}
 		resp, err := t.base().RoundTrip(r)
 		if err != nil {
@@ -70,9 +70,17 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp.StatusCode == http.StatusUnauthorized && !refreshed && t.Auth != nil {
 			refreshed = true
 			resp.Request = r
-			if again, err := t.Auth.Unauthorized(ctx, resp); err == nil && again {
+			again, err := t.Auth.Unauthorized(ctx, resp)
+			if err != nil || again {
 				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 				resp.Body.Close()
+			}
+			if err != nil {
+				// The refresh failed (the message may name a recovery
+				// file): the caller must hear of it, not get Jira's 401.
+				return nil, &AuthorizeError{Err: err}
+			}
+			if again {
 				retry--
 				continue
 			}
@@ -90,6 +98,19 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 }
+
+// AuthorizeError is the Authorizer failing to authorise a request (a
+// refresh of its token that failed): its message is the Authorizer's.
+type AuthorizeError struct{ Err error }
+
+func (e *AuthorizeError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the Authorizer's error.
+func (e *AuthorizeError) Unwrap() error { return e.Err }
+
+// AuthorizationFailed tells a caller that does not import this package
+// (the proxy) that Jira was not what failed.
+func (e *AuthorizeError) AuthorizationFailed() bool { return true }
 
 func (t *Transport) base() http.RoundTripper {
 	if t.Base != nil {

@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -69,5 +70,38 @@ func TestTransportRetries(t *testing.T) {
 		if req.Header.Get("Authorization") != "Bearer caller-token" {
 			t.Errorf("RoundTrip changed the caller's request")
 		}
+	}
+}
+
+// failingSource hands out one token and fails to refresh it.
+type failingSource struct{ err error }
+
+func (s failingSource) Token(context.Context) (string, error)           { return "stale", nil }
+func (s failingSource) Refresh(context.Context, string) (string, error) { return "", s.err }
+
+// TestTransportRefreshError: a refresh that fails after Jira's 401 is
+// returned (an *AuthorizeError wrapping the refresh's error), not
+// swallowed for the 401.
+func TestTransportRefreshError(t *testing.T) {
+	t.Parallel()
+	refreshErr := errors.New("refresh: Jira issued a new token, but saving it failed")
+	calls := 0
+	base := transportFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		return &http.Response{StatusCode: 401, Status: "401 Unauthorized", Header: http.Header{}, Body: io.NopCloser(strings.NewReader("x")), Request: r}, nil
+	})
+	tr := &Transport{Auth: &BearerAuth{Source: failingSource{refreshErr}}, Base: base}
+	req, _ := http.NewRequest(http.MethodGet, "https://jira.example.com/rest/api/2/myself", nil)
+	resp, err := tr.RoundTrip(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("RoundTrip answered %d; want the refresh's error", resp.StatusCode)
+	}
+	var ae *AuthorizeError
+	if !errors.As(err, &ae) || !errors.Is(err, refreshErr) || err.Error() != refreshErr.Error() {
+		t.Errorf("RoundTrip: %v (%T); want an *AuthorizeError wrapping %q", err, err, refreshErr)
+	}
+	if calls != 1 {
+		t.Errorf("%d calls to Jira; want 1", calls)
 	}
 }

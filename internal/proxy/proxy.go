@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httputil"
@@ -35,8 +36,10 @@ type Handler struct {
 	Transport http.RoundTripper
 	// Timeout bounds each forwarded request, answer included; 0: none.
 	Timeout time.Duration
-	// Log receives one line per request: method, path, status, duration.
-	// It never receives the token, a query string or a header.
+	// Log receives one line per request: method, path, status, duration,
+	// and why the request failed when Transport failed (a refresh of the
+	// token, Jira unreachable). It never receives the token, a query
+	// string or a header.
 	Log func(line string)
 
 	once sync.Once
@@ -59,9 +62,17 @@ func (h *Handler) reverseProxy() *httputil.ReverseProxy {
 			// Flush as soon as Jira sends: answers stream through.
 			FlushInterval: -1,
 			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				if rec, ok := w.(*statusWriter); ok {
+					rec.err = err
+				}
 				status := http.StatusBadGateway
 				if r.Context().Err() == context.DeadlineExceeded {
 					status = http.StatusGatewayTimeout
+				}
+				var auth authorizationFailure
+				if errors.As(err, &auth) && auth.AuthorizationFailed() {
+					http.Error(w, "jira-oauth proxy: the request could not be authorised: "+oneLine(err.Error()), status)
+					return
 				}
 				http.Error(w, "jira-oauth proxy: Jira did not answer: "+oneLine(err.Error()), status)
 			},
@@ -80,7 +91,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			h.Log(fmt.Sprintf("%s %s %d %dms", printable(r.Method), printable(r.URL.Path), status, time.Since(start).Milliseconds()))
+			line := fmt.Sprintf("%s %s %d %dms", printable(r.Method), printable(r.URL.Path), status, time.Since(start).Milliseconds())
+			if rec.err != nil {
+				line += ": " + oneLine(rec.err.Error())
+			}
+			h.Log(line)
 		}
 	}()
 	if reason, status := h.refuse(r); reason != "" {
@@ -153,6 +168,13 @@ func escapes(u *url.URL) bool {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	err    error // Transport's, for the log line
+}
+
+// authorizationFailure is an error of Transport's authoriser
+// (oauth.AuthorizeError), not of Jira.
+type authorizationFailure interface {
+	AuthorizationFailed() bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {

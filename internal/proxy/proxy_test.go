@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -338,5 +339,27 @@ func TestKeepAlive(t *testing.T) {
 	}
 	if n := conns.Load(); n != 1 {
 		t.Errorf("20 calls opened %d connections to Jira; want 1 kept alive", n)
+	}
+}
+
+// TestTransportErrorLogged: a request Transport fails (a refresh of the
+// token that failed) gets 502 saying why, and its log line says it too.
+func TestTransportErrorLogged(t *testing.T) {
+	t.Parallel()
+	var lines []string
+	h := &Handler{Target: &url.URL{Scheme: "https", Host: "jira.example.com"}, Token: "t",
+		Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			return nil, &oauth.AuthorizeError{Err: errors.New("refresh: Jira issued a new token, but saving it failed\x1b[31m")}
+		}),
+		Log: func(line string) { lines = append(lines, line) }}
+	r := httptest.NewRequest(http.MethodGet, "/rest/api/2/myself", nil)
+	r.Header.Set("Authorization", "Bearer t")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusBadGateway || !strings.Contains(w.Body.String(), "jira-oauth proxy: the request could not be authorised: refresh: Jira issued a new token") {
+		t.Errorf("answer %d %q; want 502 with the refresh's error", w.Code, w.Body)
+	}
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "GET /rest/api/2/myself 502 ") || !strings.Contains(lines[0], "ms: refresh: Jira issued a new token, but saving it failed") || strings.Contains(lines[0], "\x1b") {
+		t.Errorf("log %q; want one line with the refresh's error, escaped", lines)
 	}
 }
