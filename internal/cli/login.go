@@ -143,18 +143,7 @@ func runLogin(ctx context.Context, opts *loginOptions) error {
 	}
 	authorizeURL := client.AuthorizeURL(tmp.Token)
 	fmt.Fprintf(a.stderr(), "Open this URL in a browser, log in to Jira and approve the access:\n%s\n", authorizeURL)
-	situation := loginSituation{
-		OOB:       opts.OOB,
-		NoBrowser: opts.NoBrowser,
-		Terminal:  isTerminal(a.env.Stdin),
-		CI:        isCI(a.env.Getenv),
-		SSH:       a.env.Getenv("SSH_CONNECTION") != "",
-	}
-	browserErr := errors.New("no browser")
-	if !opts.OOB && !opts.NoBrowser && a.env.OpenBrowser != nil {
-		browserErr = a.env.OpenBrowser(ctx, authorizeURL)
-		situation.BrowserOpened = browserErr == nil
-	}
+	situation, browserErr := a.offerURL(ctx, authorizeURL, opts, opts.OOB)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -333,4 +322,24 @@ func checkLoginFlags(cmd *cobra.Command, opts *loginOptions) error {
 		}
 	}
 	return nil
+}
+
+// offerURL opens url in the user's browser unless login must not (oob:
+// --oob, or no way to receive the redirect; --no-browser), and describes
+// the situation planLogin decides the wait from. browserErr says why no
+// browser shows the URL, for the messages.
+func (a *app) offerURL(ctx context.Context, url string, opts *loginOptions, oob bool) (situation loginSituation, browserErr error) {
+	situation = loginSituation{
+		OOB:       oob,
+		NoBrowser: opts.NoBrowser,
+		Terminal:  isTerminal(a.env.Stdin),
+		CI:        isCI(a.env.Getenv),
+		SSH:       a.env.Getenv("SSH_CONNECTION") != "",
+	}
+	browserErr = errors.New("no browser")
+	if !opts.OOB && !opts.NoBrowser && a.env.OpenBrowser != nil {
+		browserErr = a.env.OpenBrowser(ctx, url)
+		situation.BrowserOpened = browserErr == nil
+	}
+	return situation, browserErr
 }

@@ -89,24 +89,35 @@ func (a *app) oauth2ClientFor(cfg *config.File, l oauth2Link) (*oauth.OAuth2, er
 	return c, nil
 }
 
-// runLoginOAuth2 is login --oauth2: the authorization code grant with
-// PKCE (S256) and state, over the exact registered redirect URI.
-func runLoginOAuth2(ctx context.Context, opts *loginOptions) error {
-	a := opts.app
+// prepareOAuth2Login reads what an OAuth 2.0 login needs (the config, the
+// client from the flags or the config; a redirect URI when needRedirect)
+// and proves the config can be saved, before anything is sent to Jira.
+func (a *app) prepareOAuth2Login(ctx context.Context, opts *loginOptions, needRedirect bool) (*config.File, oauth2Link, *oauth.OAuth2, error) {
 	cfg, err := a.loadConfig()
 	if err != nil {
-		return err
+		return nil, oauth2Link{}, nil, err
 	}
-	l, err := oauth2LinkFrom(opts, cfg, true)
+	l, err := oauth2LinkFrom(opts, cfg, needRedirect)
 	if err != nil {
-		return err
+		return nil, oauth2Link{}, nil, err
 	}
 	a.secrets.add(l.clientSecret)
 	client, err := a.oauth2ClientFor(cfg, l)
 	if err != nil {
-		return err
+		return nil, oauth2Link{}, nil, err
 	}
 	if err := a.checkSave(ctx, "login"); err != nil {
+		return nil, oauth2Link{}, nil, err
+	}
+	return cfg, l, client, nil
+}
+
+// runLoginOAuth2 is login --oauth2: the authorization code grant with
+// PKCE (S256) and state, over the exact registered redirect URI.
+func runLoginOAuth2(ctx context.Context, opts *loginOptions) error {
+	a := opts.app
+	cfg, l, client, err := a.prepareOAuth2Login(ctx, opts, true)
+	if err != nil {
 		return err
 	}
 	verifier, challenge, err := oauth.NewPKCE()
@@ -135,18 +146,7 @@ func runLoginOAuth2(ctx context.Context, opts *loginOptions) error {
 	}
 	authURL := client.AuthCodeURL(state, challenge)
 	fmt.Fprintf(a.stderr(), "Open this URL in a browser, log in to Jira and approve the access:\n%s\n", authURL)
-	situation := loginSituation{
-		OOB:       opts.OOB || !canReceive,
-		NoBrowser: opts.NoBrowser,
-		Terminal:  isTerminal(a.env.Stdin),
-		CI:        isCI(a.env.Getenv),
-		SSH:       a.env.Getenv("SSH_CONNECTION") != "",
-	}
-	browserErr := errors.New("no browser")
-	if !opts.OOB && !opts.NoBrowser && a.env.OpenBrowser != nil {
-		browserErr = a.env.OpenBrowser(ctx, authURL)
-		situation.BrowserOpened = browserErr == nil
-	}
+	situation, browserErr := a.offerURL(ctx, authURL, opts, opts.OOB || !canReceive)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -196,20 +196,8 @@ func runLoginOAuth2(ctx context.Context, opts *loginOptions) error {
 // account's token (Jira 11), no browser, no refresh token.
 func runLoginClientCredentials(ctx context.Context, opts *loginOptions) error {
 	a := opts.app
-	cfg, err := a.loadConfig()
+	cfg, l, client, err := a.prepareOAuth2Login(ctx, opts, false)
 	if err != nil {
-		return err
-	}
-	l, err := oauth2LinkFrom(opts, cfg, false)
-	if err != nil {
-		return err
-	}
-	a.secrets.add(l.clientSecret)
-	client, err := a.oauth2ClientFor(cfg, l)
-	if err != nil {
-		return err
-	}
-	if err := a.checkSave(ctx, "login"); err != nil {
 		return err
 	}
 	issued := a.now()
