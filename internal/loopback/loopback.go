@@ -84,20 +84,29 @@ func (r *Receiver) Expect(requestToken string) {
 // Wait blocks until a matching callback arrives and returns its verifier,
 // or ErrDenied, or ctx's error.
 func (r *Receiver) Wait(ctx context.Context) (verifier string, err error) {
+	return waitResult(ctx, r.result)
+}
+
+// Close stops the server. It waits briefly for the final page to reach
+// the browser.
+func (r *Receiver) Close() error { return shutdown(r.server) }
+
+// waitResult is a receiver's Wait: its one result, or ctx's error.
+func waitResult(ctx context.Context, results <-chan result) (string, error) {
 	select {
-	case res := <-r.result:
+	case res := <-results:
 		return res.verifier, res.err
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
 }
 
-// Close stops the server. It waits briefly for the final page to reach
-// the browser.
-func (r *Receiver) Close() error {
+// shutdown is a receiver's Close: it stops server, waiting briefly for
+// the final page to reach the browser.
+func shutdown(server *http.Server) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	return r.server.Shutdown(ctx)
+	return server.Shutdown(ctx)
 }
 
 // ServeHTTP answers the callback.

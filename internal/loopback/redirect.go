@@ -77,20 +77,11 @@ func listenErr(port string, err error) error {
 // error for Jira's error parameter (ErrDenied for access_denied), or
 // ctx's error.
 func (r *CodeReceiver) Wait(ctx context.Context) (code string, err error) {
-	select {
-	case res := <-r.result:
-		return res.verifier, res.err
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
+	return waitResult(ctx, r.result)
 }
 
 // Close stops the server, waiting briefly for the last page to go out.
-func (r *CodeReceiver) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	return r.server.Shutdown(ctx)
-}
+func (r *CodeReceiver) Close() error { return shutdown(r.server) }
 
 // ServeHTTP answers the redirect.
 func (r *CodeReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
