@@ -91,6 +91,24 @@ func (r *Receiver) Wait(ctx context.Context) (verifier string, err error) {
 // the browser.
 func (r *Receiver) Close() error { return shutdown(r.server) }
 
+// redirectRequest sets the headers of every answer (nothing cached, no
+// Referer to other sites) and refuses what is not a GET of path; it
+// reports whether req is the redirect to handle.
+func redirectRequest(w http.ResponseWriter, req *http.Request, path string) bool {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if req.URL.Path != path {
+		http.NotFound(w, req)
+		return false
+	}
+	if req.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return false
+	}
+	return true
+}
+
 // waitResult is a receiver's Wait: its one result, or ctx's error.
 func waitResult(ctx context.Context, results <-chan result) (string, error) {
 	select {
@@ -111,15 +129,7 @@ func shutdown(server *http.Server) error {
 
 // ServeHTTP answers the callback.
 func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	if req.URL.Path != CallbackPath {
-		http.NotFound(w, req)
-		return
-	}
-	if req.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !redirectRequest(w, req, CallbackPath) {
 		return
 	}
 	q := req.URL.Query()

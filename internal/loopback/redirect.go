@@ -85,15 +85,7 @@ func (r *CodeReceiver) Close() error { return shutdown(r.server) }
 
 // ServeHTTP answers the redirect.
 func (r *CodeReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	if req.URL.Path != r.path {
-		http.NotFound(w, req)
-		return
-	}
-	if req.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !redirectRequest(w, req, r.path) {
 		return
 	}
 	code, problem, err := CodeFromQuery(req.URL.Query(), r.state)
