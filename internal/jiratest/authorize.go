@@ -55,6 +55,22 @@ func errorPage(w http.ResponseWriter, status int, msg string) {
 	writePage(w, status, page{Title: "OAuth error", Message: msg})
 }
 
+// consentForm reads the POSTed form of a consent page (OAuth 1.0a or 2.0):
+// it must be form-encoded and name Allow ("approve") or Deny ("deny");
+// otherwise it answers with an error page and ok is false.
+func consentForm(w http.ResponseWriter, req *request) (form url.Values, ok bool) {
+	form, err := url.ParseQuery(string(req.body))
+	if err != nil || !isFormBody(req.r) {
+		errorPage(w, http.StatusBadRequest, "The authorization form could not be read.")
+		return nil, false
+	}
+	if !form.Has("approve") && !form.Has("deny") {
+		errorPage(w, http.StatusBadRequest, "Choose Allow or Deny.")
+		return nil, false
+	}
+	return form, true
+}
+
 // serveAuthorize is the user-facing authorization page:
 // GET shows Allow/Deny (or approves at once with Options.AutoApprove);
 // POST takes the form's decision.
@@ -66,20 +82,11 @@ func (p *Provider) serveAuthorize(w http.ResponseWriter, req *request) {
 		token = req.r.URL.Query().Get("oauth_token")
 		approve = p.opts.AutoApprove
 	case http.MethodPost:
-		form, err := url.ParseQuery(string(req.body))
-		if err != nil || !isFormBody(req.r) {
-			errorPage(w, http.StatusBadRequest, "The authorization form could not be read.")
+		form, ok := consentForm(w, req)
+		if !ok {
 			return
 		}
-		token = form.Get("oauth_token")
-		switch {
-		case form.Has("approve"):
-			approve = true
-		case form.Has("deny"):
-		default:
-			errorPage(w, http.StatusBadRequest, "Choose Allow or Deny.")
-			return
-		}
+		token, approve = form.Get("oauth_token"), form.Has("approve")
 	default:
 		methodNotAllowed(w, "GET, POST")
 		return

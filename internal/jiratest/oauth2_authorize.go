@@ -29,19 +29,11 @@ func (p *Provider) serveOAuth2Authorize(w http.ResponseWriter, req *request) {
 	case http.MethodGet:
 		approve = p.opts.AutoApprove
 	case http.MethodPost:
-		form, err := url.ParseQuery(string(req.body))
-		if err != nil || !isFormBody(req.r) {
-			errorPage(w, http.StatusBadRequest, "The authorization form could not be read.")
+		form, ok := consentForm(w, req)
+		if !ok {
 			return
 		}
-		switch {
-		case form.Has("approve"):
-			approve = true
-		case form.Has("deny"):
-		default:
-			errorPage(w, http.StatusBadRequest, "Choose Allow or Deny.")
-			return
-		}
+		approve = form.Has("approve")
 	default:
 		methodNotAllowed(w, "GET, POST")
 		return
