@@ -127,7 +127,7 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 			return err
 		}
 		config.RemoveStaleTemps(pubPath)
-		oldPub, oldPubErr = os.ReadFile(pubPath)
+		oldPub, oldPubErr = readFileLimited(ctx, pubPath, maxPublicKey, "public key") // bounded, as every read
 		if err := config.WriteFileAtomic(pubPath, publicPEM, 0o644); err != nil {
 			return fmt.Errorf("writing the public key to %s failed (%w); nothing was saved", pubPath, err)
 		}
