@@ -12,8 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/itchyny/gojq"
-
+	"github.com/jira-oauth/jira-oauth/internal/gojq"
 	"github.com/jira-oauth/jira-oauth/internal/oauth"
 	"github.com/jira-oauth/jira-oauth/internal/termsafe"
 )

@@ -198,11 +198,12 @@ func (r *release) goBuild(goos, goarch, out string) error {
 }
 
 // thirdPartyNotices is the licence of every module linked into the binary
-// for goos/goarch, and of Go itself (its runtime and standard library are
-// in the binary): BSD and Apache licences ask a binary distribution to
-// carry them.
+// for goos/goarch, of third-party code copied into our tree (a package of
+// ours with a LICENSE of its own, such as internal/gojq), and of Go itself
+// (its runtime and standard library are in the binary): BSD, MIT and
+// Apache licences ask a binary distribution to carry them.
 func thirdPartyNotices(goos, goarch string) ([]byte, error) {
-	list := exec.Command("go", "list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}@{{.Version}}\t{{.Dir}}{{end}}{{end}}", "./cmd/jira-oauth")
+	list := exec.Command("go", "list", "-deps", "-f", "{{with .Module}}{{if .Main}}ours\t{{$.Dir}}{{else}}{{.Path}}@{{.Version}}\t{{.Dir}}{{end}}{{end}}", "./cmd/jira-oauth")
 	list.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+goos, "GOARCH="+goarch)
 	list.Stderr = os.Stderr
 	out, err := list.Output()
@@ -215,6 +216,13 @@ func thirdPartyNotices(goos, goarch string) ([]byte, error) {
 	}
 	mods := []string{"Go (the runtime and standard library)\t" + strings.TrimSpace(string(goroot))}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if dir, ok := strings.CutPrefix(line, "ours\t"); ok {
+			copied, err := copiedCode(dir)
+			if err != nil {
+				return nil, err
+			}
+			line = copied
+		}
 		if line != "" && !slices.Contains(mods, line) {
 			mods = append(mods, line)
 		}
@@ -231,6 +239,29 @@ func thirdPartyNotices(goos, goarch string) ([]byte, error) {
 		fmt.Fprintf(&b, "\n%s\n%s\n\n%s\n", strings.Repeat("=", 78), name, strings.TrimSpace(text))
 	}
 	return []byte(b.String()), nil
+}
+
+// copiedCode returns "NAME\tDIR" for a package of ours that is a copy of
+// third-party code: one with a LICENSE file of its own, and in its
+// README.md a line "Upstream: MODULE VERSION" naming what it copies. It
+// returns "" for our own packages.
+func copiedCode(dir string) (string, error) {
+	if _, err := os.Stat(filepath.Join(dir, "LICENSE")); err != nil {
+		return "", nil
+	}
+	name := dir
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, dir); err == nil {
+			name = filepath.ToSlash(rel)
+		}
+	}
+	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	for line := range strings.Lines(string(readme)) {
+		if upstream, ok := strings.CutPrefix(strings.TrimSpace(line), "Upstream: "); ok {
+			return fmt.Sprintf("%s (copied into %s)\t%s", upstream, name, dir), nil
+		}
+	}
+	return "", fmt.Errorf("%s has a LICENSE of its own (third-party code) but its README.md has no line \"Upstream: MODULE VERSION\" saying what it copies", name)
 }
 
 // licenceText reads the licence file at the root of a module.

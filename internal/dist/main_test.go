@@ -122,6 +122,34 @@ func TestEntryTime(t *testing.T) {
 	}
 }
 
+// TestCopiedCode checks how a package of ours that copies third-party code
+// is told from our own, and named in THIRD_PARTY_LICENSES.
+func TestCopiedCode(t *testing.T) {
+	t.Parallel()
+	ours, copied, unnamed := t.TempDir(), t.TempDir(), t.TempDir()
+	for dir, files := range map[string]map[string]string{
+		ours:    {"README.md": "Upstream: nothing: no LICENSE here\n"},
+		copied:  {"LICENSE": "MIT", "README.md": "# a copy\n\nUpstream: example.com/lib v1.2.3\n"},
+		unnamed: {"LICENSE": "MIT", "README.md": "# a copy of something\n"},
+	} {
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got, err := copiedCode(ours); got != "" || err != nil {
+		t.Errorf("copiedCode(a package of ours) = %q, %v; want \"\", nil", got, err)
+	}
+	got, err := copiedCode(copied)
+	if err != nil || !strings.HasPrefix(got, "example.com/lib v1.2.3 (copied into ") || !strings.HasSuffix(got, "\t"+copied) {
+		t.Errorf("copiedCode(a copy) = %q, %v; want \"example.com/lib v1.2.3 (copied into DIR)\\tDIR\"", got, err)
+	}
+	if _, err := copiedCode(unnamed); err == nil || !strings.Contains(err.Error(), "Upstream: MODULE VERSION") {
+		t.Errorf("copiedCode(a copy without an Upstream line) = %v; want an error asking for the line", err)
+	}
+}
+
 // TestDistHostTarget builds the release archive of this platform twice
 // and checks the two are the same bytes, hold what a release must, and
 // that the binary in it prints the stamped version.
@@ -164,7 +192,7 @@ func TestDistHostTarget(t *testing.T) {
 		}
 	}
 	notices, _ := os.ReadFile(filepath.Join(top, "THIRD_PARTY_LICENSES"))
-	for _, want := range []string{"\nGo (the runtime and standard library)\n", "\ngithub.com/spf13/cobra@", "\ngithub.com/dghubble/oauth1@", "Apache License", "Redistribution and use in source and binary forms"} {
+	for _, want := range []string{"\nGo (the runtime and standard library)\n", "\ngithub.com/spf13/cobra@", "\ngithub.com/dghubble/oauth1@", "\ngithub.com/itchyny/gojq v0.12.20 (copied into internal/gojq)\n", "Copyright (c) 2019-2026 itchyny", "Apache License", "Redistribution and use in source and binary forms"} {
 		if !bytes.Contains(notices, []byte(want)) {
 			t.Errorf("THIRD_PARTY_LICENSES lacks %q", want)
 		}
