@@ -1,7 +1,8 @@
 // Command benchstartup measures what a jira-oauth process costs to start
 // and to make one signed call, as ratios against baselines measured in the
 // same run: a Go hello-world built with the same flags, curl fetching the
-// same resource unsigned from the bundled sandbox, and the JVM (the floor
+// same resource unsigned from the bundled sandbox, the least Go program
+// that makes the same signed call (./floor), and the JVM (the floor
 // of any Java client: `java -version`, and a minimal Java program that
 // makes the same signed call). Runs are interleaved and each figure is the
 // median over -n runs of the process's CPU time (user+sys, from the child
@@ -136,11 +137,16 @@ func run(n int, bin, before string, java bool, out io.Writer) error {
 	}
 	resource := "/rest/api/2/serverInfo"
 
+	floor := filepath.Join(dir, "floor")
+	if err := goBuild(ctx, floor, "./internal/benchstartup/floor", "."); err != nil {
+		return err
+	}
 	benches := []*bench{
 		{name: "hello (Go, same flags)", argv: []string{hello}},
 		{name: "jira-oauth --version", argv: []string{bin, "--version"}},
 		{name: "curl (unsigned)", argv: []string{"curl", "-sS", "-o", "/dev/null", baseURL + resource}},
 		{name: "jira-oauth request", argv: []string{bin, "request", resource}},
+		{name: "Go floor (minimal signed call)", argv: []string{floor, filepath.Join(work, "config.properties"), resource}},
 	}
 	if before != "" {
 		benches = append(benches,
@@ -193,6 +199,8 @@ func run(n int, bin, before string, java bool, out io.Writer) error {
 	}
 	ratio("jira-oauth --version / hello", "jira-oauth --version", "hello (Go, same flags)", false)
 	ratio("jira-oauth request / curl", "jira-oauth request", "curl (unsigned)", false)
+	ratio("Go floor / curl", "Go floor (minimal signed call)", "curl (unsigned)", false)
+	ratio("jira-oauth request / Go floor", "jira-oauth request", "Go floor (minimal signed call)", false)
 	ratio("before: --version / hello", "before: --version", "hello (Go, same flags)", false)
 	ratio("before: request / curl", "before: request", "curl (unsigned)", false)
 	ratio("java -version / jira-oauth request", "java -version (JVM floor)", "jira-oauth request", true)
