@@ -1,7 +1,8 @@
 // Command benchstartup measures what a jira-oauth process costs to start
 // and to make one signed call, as ratios against baselines measured in the
 // same run: a Go hello-world built with the same flags, curl fetching the
-// same resource unsigned from the bundled sandbox, and the JVM (the floor
+// same resource unsigned from the bundled sandbox, the least Go program
+// that makes the same signed call (./floor), and the JVM (the floor
 // of any Java client: `java -version`, and a minimal Java program that
 // makes the same signed call). Runs are interleaved and each figure is the
 // median over -n runs of the process's CPU time (user+sys, from the child
@@ -15,6 +16,7 @@ package main
 import (
 	"bufio"
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -136,11 +138,16 @@ func run(n int, bin, before string, java bool, out io.Writer) error {
 	}
 	resource := "/rest/api/2/serverInfo"
 
+	floor := filepath.Join(dir, "floor")
+	if err := goBuild(ctx, floor, "./internal/benchstartup/floor", "."); err != nil {
+		return err
+	}
 	benches := []*bench{
 		{name: "hello (Go, same flags)", argv: []string{hello}},
 		{name: "jira-oauth --version", argv: []string{bin, "--version"}},
 		{name: "curl (unsigned)", argv: []string{"curl", "-sS", "-o", "/dev/null", baseURL + resource}},
 		{name: "jira-oauth request", argv: []string{bin, "request", resource}},
+		{name: "Go floor (minimal signed call)", argv: []string{floor, filepath.Join(work, "config.properties"), resource}},
 	}
 	if before != "" {
 		benches = append(benches,
@@ -148,9 +155,10 @@ func run(n int, bin, before string, java bool, out io.Writer) error {
 			&bench{name: "before: request", argv: []string{before, "request", resource}})
 	}
 	if java {
+		benches = append(benches, &bench{name: "jira-oauth requestToken", argv: []string{bin, "requestToken"}})
 		javaBenches, err := buildJava(ctx, dir, work)
 		if err != nil {
-			fmt.Fprintf(out, "(no JVM baselines: %v)\n", err)
+			fmt.Fprintf(out, "(%v)\n", err)
 		}
 		benches = append(benches, javaBenches...)
 	}
@@ -193,10 +201,14 @@ func run(n int, bin, before string, java bool, out io.Writer) error {
 	}
 	ratio("jira-oauth --version / hello", "jira-oauth --version", "hello (Go, same flags)", false)
 	ratio("jira-oauth request / curl", "jira-oauth request", "curl (unsigned)", false)
+	ratio("Go floor / curl", "Go floor (minimal signed call)", "curl (unsigned)", false)
+	ratio("jira-oauth request / Go floor", "jira-oauth request", "Go floor (minimal signed call)", false)
 	ratio("before: --version / hello", "before: --version", "hello (Go, same flags)", false)
 	ratio("before: request / curl", "before: request", "curl (unsigned)", false)
 	ratio("java -version / jira-oauth request", "java -version (JVM floor)", "jira-oauth request", true)
 	ratio("Java signed call / jira-oauth request", "Java signed call (minimal)", "jira-oauth request", true)
+	ratio("Java tutorial client / jira-oauth: request", "Java tutorial client: request", "jira-oauth request", true)
+	ratio("Java tutorial client / jira-oauth: requestToken", "Java tutorial client: requestToken", "jira-oauth requestToken", true)
 	return nil
 }
 
@@ -312,7 +324,7 @@ func approve(authorizeURL string) (string, error) {
 // baselines.
 func buildJava(ctx context.Context, dir, work string) ([]*bench, error) {
 	if _, err := exec.LookPath("javac"); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("no JVM baselines: %w", err)
 	}
 	src := filepath.Join(dir, "SignedCall.java")
 	if err := os.WriteFile(src, []byte(javaSource), 0o644); err != nil {
@@ -327,9 +339,69 @@ func buildJava(ctx context.Context, dir, work string) ([]*bench, error) {
 	if _, err := measure(ctx, work, call); err != nil {
 		return nil, fmt.Errorf("the Java signed call fails: %w", err)
 	}
-	return []*bench{
+	benches := []*bench{
 		{name: "java -version (JVM floor)", argv: []string{"java", "-version"}},
 		{name: "Java signed call (minimal)", argv: call},
+	}
+	tutorial, err := buildTutorialClient(ctx, dir, work)
+	if err != nil {
+		return benches, fmt.Errorf("no tutorial-shaped Java client: %w", err)
+	}
+	return append(benches, tutorial...), nil
+}
+
+// tutorialJars are the libraries Atlassian's tutorial client uses, as
+// Debian installs them (apt-get install libgoogle-oauth-client-java
+// libgrpc-java).
+var tutorialJars = []string{
+	"google-oauth-client", "google-http-client", "guava", "httpclient", "httpcore",
+	"commons-logging", "commons-codec", "gson", "jsr305", "jackson-core",
+	"opencensus-api", "opencensus-contrib-http-util", "grpc-context",
+}
+
+// tutorialSource is javaclient/TutorialClient.java.
+//
+//go:embed javaclient/TutorialClient.java
+var tutorialSource []byte
+
+// buildTutorialClient compiles javaclient/TutorialClient.java, a client
+// of the tutorial's shape and libraries, against the Debian jars, and
+// returns its requestToken and request beside jira-oauth's.
+func buildTutorialClient(ctx context.Context, dir, work string) ([]*bench, error) {
+	var classpath []string
+	for _, jar := range tutorialJars {
+		path := filepath.Join("/usr/share/java", jar+".jar")
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%s.jar is missing (apt-get install libgoogle-oauth-client-java libgrpc-java)", jar)
+		}
+		classpath = append(classpath, path)
+	}
+	src := filepath.Join(dir, "TutorialClient.java")
+	if err := os.WriteFile(src, tutorialSource, 0o644); err != nil {
+		return nil, err
+	}
+	cp := strings.Join(append(classpath, dir), string(os.PathListSeparator))
+	cmd := exec.CommandContext(ctx, "javac", "-nowarn", "-cp", cp, "-d", dir, src)
+	if out, err := cmd.CombinedOutput(); err != nil { // (its notes on deprecated APIs are noise)
+		return nil, fmt.Errorf("javac TutorialClient.java: %w: %s", err, out)
+	}
+	// Its own copy of the config: it rewrites the file (Properties.store).
+	config, err := os.ReadFile(filepath.Join(work, "config.properties"))
+	if err != nil {
+		return nil, err
+	}
+	javaConfig := filepath.Join(work, "java-config.properties")
+	if err := os.WriteFile(javaConfig, config, 0o600); err != nil {
+		return nil, err
+	}
+	java := []string{"java", "-cp", cp, "TutorialClient", javaConfig}
+	request := append(slices.Clone(java), "request", "/rest/api/2/serverInfo")
+	if _, err := measure(ctx, work, request); err != nil {
+		return nil, fmt.Errorf("the tutorial-shaped client's request fails: %w", err)
+	}
+	return []*bench{
+		{name: "Java tutorial client: request", argv: request},
+		{name: "Java tutorial client: requestToken", argv: append(slices.Clone(java), "requestToken")},
 	}, nil
 }
 

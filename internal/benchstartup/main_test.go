@@ -36,7 +36,7 @@ func TestRunOnce(t *testing.T) {
 	if err := run(1, "", "", false, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"jira-oauth --version", "jira-oauth request", "curl (unsigned)", "jira-oauth --version / hello", "jira-oauth request / curl"} {
+	for _, want := range []string{"jira-oauth --version", "jira-oauth request", "curl (unsigned)", "jira-oauth --version / hello", "jira-oauth request / curl", "jira-oauth request / Go floor"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

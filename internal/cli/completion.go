@@ -114,7 +114,7 @@ func contains(list []string, s string) bool {
 // scripts (internal/docgen). The jira-oauth binary does not use it.
 func CommandTree() *cobra.Command {
 	a := &app{env: Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}}
-	root := newRootCmd(a)
+	root := newRootCmd(a, nil)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	return root

@@ -32,9 +32,16 @@ type Env struct {
 	OpenBrowser func(ctx context.Context, url string) error
 	// Signals, when set, is called once a command is about to run (never
 	// for --version, help or completion): it returns a context that
-	// Ctrl-C ends, and the function that stops listening. nil means no
+	// Ctrl-C ends, and the function that ends it once the command is
+	// done (the binary's keeps the signals until exit). nil means no
 	// signal handling (tests cancel the context given to Main instead).
 	Signals func(context.Context) (context.Context, context.CancelFunc)
+	// Processors, when set, is called once a command is about to run
+	// (when Signals is): it runs the process's goroutines on one
+	// processor and returns the function that gives them every processor
+	// again, which the commands that serve many callers at once (proxy,
+	// sandbox) call. nil leaves GOMAXPROCS alone.
+	Processors func() (all func())
 }
 
 // OSEnv returns the Env of this process.
@@ -47,6 +54,7 @@ func OSEnv() Env {
 		Now:         time.Now,
 		OpenBrowser: openBrowser,
 		Signals:     notifySignals,
+		Processors:  oneProcessor,
 	}
 }
 
@@ -67,12 +75,19 @@ func Main(ctx context.Context, args []string, env Env) int {
 	stdout := &checkedWriter{w: env.Stdout}
 	env.Stdout = stdout
 	a := &app{env: env, ctx: ctx}
-	root := newRootCmd(a)
-	root.SetArgs(args)
-	root.SetIn(env.Stdin)
-	root.SetOut(env.Stdout)
-	root.SetErr(env.Stderr)
-	err := root.ExecuteContext(ctx)
+	var err error
+	if len(args) == 1 && args[0] == "--version" {
+		// The commonest probe of a tool, answered without building the
+		// command tree: the line Cobra prints (TestVersionWithoutTree).
+		_, err = fmt.Fprintf(env.Stdout, "jira-oauth %s\n", currentVersion())
+	} else {
+		root := newRootCmd(a, args)
+		root.SetArgs(args)
+		root.SetIn(env.Stdin)
+		root.SetOut(env.Stdout)
+		root.SetErr(env.Stderr)
+		err = root.ExecuteContext(ctx)
+	}
 	interrupted := a.interrupted(ctx)
 	if a.stopSignals != nil {
 		a.stopSignals()

@@ -95,6 +95,7 @@ func runProxy(ctx context.Context, opts *proxyOptions) error {
 			return usageErrorf(fmt.Sprintf("--token-file %s: cannot remove the old one: %v", opts.TokenFile, errors.Unwrap(err)))
 		}
 	}
+	a.serveConcurrently()
 	listener, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return usageErrorf(fmt.Sprintf("--addr %s: cannot listen: %v", opts.Addr, err))

@@ -134,6 +134,7 @@ func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 		}
 	}
 
+	a.serveConcurrently()
 	listener, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)

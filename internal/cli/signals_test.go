@@ -3,9 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestSignalsOnlyForCommands checks that --version, help and completion
@@ -62,5 +70,92 @@ func TestSignalEndsCommand(t *testing.T) {
 	}
 	if got := errOut.String(); !strings.HasPrefix(got, "jira-oauth: interrupted; nothing was saved") {
 		t.Errorf("stderr = %q; want the interrupted line", got)
+	}
+}
+
+// TestNotifySignalsSecondEndsProcess runs notifySignals in a child
+// process (this test binary again) that sends itself SIGINT twice: the
+// first must end the context and the second the process, at once, as the
+// default handling does. The parent checks that the child was killed by
+// the second SIGINT after reporting the first.
+func TestNotifySignalsSecondEndsProcess(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send on Windows")
+	}
+	if os.Getenv("JIRA_OAUTH_SIGNAL_CHILD") == "1" {
+		signalChild()
+		return
+	}
+	t.Parallel()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestNotifySignalsSecondEndsProcess$")
+	cmd.Env = append(os.Environ(), "JIRA_OAUTH_SIGNAL_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		t.Fatalf("child: %v; want it killed by SIGINT; output:\n%s", err, out)
+	}
+	ws, ok := exit.Sys().(syscall.WaitStatus)
+	if !ok || !ws.Signaled() || ws.Signal() != syscall.SIGINT {
+		t.Fatalf("child ended with %v; want killed by SIGINT; output:\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "first signal: context canceled") {
+		t.Errorf("child output %q; want the first signal to end the context", out)
+	}
+}
+
+// signalChild is the child of TestNotifySignalsSecondEndsProcess.
+func signalChild() {
+	ctx, stop := notifySignals(context.Background())
+	defer stop()
+	self, _ := os.FindProcess(os.Getpid())
+	self.Signal(os.Interrupt) //nolint:errcheck // checked by the parent
+	select {
+	case <-ctx.Done():
+		fmt.Println("first signal:", ctx.Err())
+	case <-time.After(30 * time.Second):
+		fmt.Println("the first SIGINT did not end the context")
+		os.Exit(3)
+	}
+	// signal.Stop ran before cancel: the next SIGINT kills the process.
+	self.Signal(os.Interrupt) //nolint:errcheck
+	time.Sleep(30 * time.Second)
+	fmt.Println("the second SIGINT did not end the process")
+	os.Exit(4)
+}
+
+// TestProcessorsOnlyForCommands checks that Env.Processors is called as
+// Env.Signals is (once a command runs, never for --version, help or
+// completion), and that the commands that serve many callers give the
+// process every processor back before they listen.
+func TestProcessorsOnlyForCommands(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "config.properties")
+	withKey := filepath.Join(t.TempDir(), "config.properties")
+	if code := Main(context.Background(), []string{"--config", withKey, "keygen", "--consumer-key", "k"}, Env{Stdout: io.Discard, Stderr: io.Discard}); code != ExitOK {
+		t.Fatalf("keygen: exit %d", code)
+	}
+	tests := []struct {
+		args      []string
+		one, back int
+	}{
+		{[]string{"--version"}, 0, 0},
+		{[]string{"--help"}, 0, 0},
+		{[]string{"completion", "bash"}, 0, 0},
+		{[]string{"__complete", "config", "get", ""}, 0, 0},
+		{[]string{"version"}, 1, 0},
+		{[]string{"--config", missing, "config", "list"}, 1, 0},
+		// The sandbox listens once its flags are checked; port 99999 fails.
+		{[]string{"--config", withKey, "sandbox", "--addr", "127.0.0.1:99999"}, 1, 1},
+	}
+	for _, tt := range tests {
+		var one, back int
+		env := Env{Stdout: io.Discard, Stderr: io.Discard, Processors: func() func() {
+			one++
+			return func() { back++ }
+		}}
+		Main(context.Background(), tt.args, env)
+		if one != tt.one || back != tt.back {
+			t.Errorf("%q: one processor %d times, all back %d times; want %d, %d", tt.args, one, back, tt.one, tt.back)
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -46,16 +45,18 @@ func (p *Provider) isHostile() bool {
 	return p.hostile
 }
 
-// serveHostile serves r as usual into a recorder, then sends the answer
+// serveHostile serves r as usual into a answerRecorder, then sends the answer
 // with escape sequences added, written by hand on the hijacked connection
 // (net/http writes only its own reason phrases).
 func (p *Provider) serveHostile(w http.ResponseWriter, r *http.Request) {
-	rec := httptest.NewRecorder()
+	rec := &answerRecorder{header: http.Header{}}
 	p.serve(rec, r)
-	res := rec.Result()
-	body := hostileBody(res.Header, res.StatusCode, rec.Body.Bytes())
+	if rec.status == 0 {
+		rec.WriteHeader(http.StatusOK)
+	}
+	body := hostileBody(rec.sent, rec.status, rec.body.Bytes())
 
-	h := res.Header.Clone()
+	h := rec.sent.Clone()
 	h.Del("Content-Length")
 	h.Set("X-Hostile", HostileHeaderText)
 	if u := h.Get("X-AUSERNAME"); u != "" && u != "anonymous" {
@@ -77,7 +78,7 @@ func (p *Provider) serveHostile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer conn.Close()
-	fmt.Fprintf(buf, "HTTP/1.1 %03d %s %s\r\n", res.StatusCode, http.StatusText(res.StatusCode), HostileText)
+	fmt.Fprintf(buf, "HTTP/1.1 %03d %s %s\r\n", rec.status, http.StatusText(rec.status), HostileText)
 	names := make([]string, 0, len(h))
 	for name := range h {
 		names = append(names, name)
@@ -93,6 +94,39 @@ func (p *Provider) serveHostile(w http.ResponseWriter, r *http.Request) {
 		_, _ = buf.Write(body)
 	}
 	_ = buf.Flush()
+}
+
+// answerRecorder is the http.ResponseWriter serveHostile serves into: the
+// status, the header as it was when the status was written, and the body,
+// with Content-Type sniffed from the first write when the handler set
+// none, as net/http's server does. (net/http/httptest's ResponseRecorder
+// does the same, but linking that test package would put its initialiser
+// into every jira-oauth process.)
+type answerRecorder struct {
+	header http.Header // what the handler writes to
+	sent   http.Header // header at WriteHeader
+	status int
+	body   bytes.Buffer
+}
+
+func (r *answerRecorder) Header() http.Header { return r.header }
+
+func (r *answerRecorder) WriteHeader(status int) {
+	if r.status != 0 {
+		return
+	}
+	r.status = status
+	r.sent = r.header.Clone()
+}
+
+func (r *answerRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		if r.header.Get("Content-Type") == "" && r.header.Get("Transfer-Encoding") == "" {
+			r.header.Set("Content-Type", http.DetectContentType(b))
+		}
+		r.WriteHeader(http.StatusOK)
+	}
+	return r.body.Write(b)
 }
 
 // hostileBody adds HostileText to a body: to every string of a JSON body,
