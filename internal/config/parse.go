@@ -50,8 +50,9 @@ func parse(path string, data []byte, limit int64) (*File, error) {
 		if f.eol == "" {
 			f.eol = "\n"
 		}
+		f.entries = make([]entry, 0, len(lines))
 	}
-	var kv batch
+	kv := batch{buf: make([]byte, 0, len(text)+len(text)/4+64)} // room for the prefixes of most files
 	for i := 0; i < len(lines); {
 		e, logical, next, err := parseEntry(text, lines, i, decode)
 		if err != nil {
@@ -144,24 +145,28 @@ func parseEntry(text string, lines []physLine, i int, decode func(string) string
 		return entry{raw: text[lines[i].off:lines[i].end()], eol: lines[i].eol}, "", i + 1, nil
 	}
 	var (
-		joined strings.Builder
-		starts []int // offset in joined where each physical line begins
-		seg    = first
-		start  = i
+		buf   [4]string
+		segs  = buf[:0] // the decoded text of each physical line
+		n     int       // their total length
+		seg   = first
+		start = i
 	)
 	for {
 		e.eol = lines[i].eol
-		starts = append(starts, joined.Len())
-		if !oddBackslashes(seg) {
-			joined.WriteString(decode(seg))
-			i++
+		cont := oddBackslashes(seg)
+		if cont {
+			seg = seg[:len(seg)-1]
+		}
+		d := decode(seg)
+		segs = append(segs, d)
+		n += len(d)
+		i++
+		if !cont {
 			break
 		}
-		joined.WriteString(decode(seg[:len(seg)-1]))
-		i++
 		if eol := lines[i-1].eol; eol == "" || i == len(lines) {
 			e.open = true
-			if joined.Len() == 0 && eol != "\r\n" {
+			if n == 0 && eol != "\r\n" {
 				e.raw = text[lines[start].off:lines[i-1].end()]
 				e.kv, e.lone = true, true
 				return e, "", i, nil
@@ -169,23 +174,25 @@ func parseEntry(text string, lines []physLine, i int, decode func(string) string
 			break
 		}
 		seg = trimSpace(lines[i].text)
-		if joined.Len() == 0 && seg != "" && (seg[0] == '#' || seg[0] == '!') {
+		if n == 0 && seg != "" && (seg[0] == '#' || seg[0] == '!') {
 			break // a comment: parsed as the next entry
 		}
 	}
 	e.raw = text[lines[start].off:lines[i-1].end()]
-	if joined.Len() == 0 {
+	if n == 0 {
 		return e, "", i, nil // Java ignores a line that is only a continuation
 	}
-	logical, err = checkEscapes(joined.String())
+	logical, err = checkEscapes(strings.Join(segs, ""))
 	if err != nil {
 		var off *escapeError
 		line := start + 1
 		if errors.As(err, &off) {
-			for n, s := range starts {
-				if off.offset >= s {
-					line = start + 1 + n
+			at := 0 // offset in the logical line where segs[k] begins
+			for k, s := range segs {
+				if off.offset >= at {
+					line = start + 1 + k
 				}
+				at += len(s)
 			}
 		}
 		return entry{}, "", 0, fmt.Errorf("line %d: %w", line, err)
