@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -49,14 +50,22 @@ func parse(path string, data []byte, limit int64) (*File, error) {
 		if f.eol == "" {
 			f.eol = "\n"
 		}
+		f.entries = make([]entry, 0, len(lines))
 	}
+	kv := batch{buf: make([]byte, 0, len(text)+len(text)/4+64)} // room for the prefixes of most files
 	for i := 0; i < len(lines); {
-		e, next, err := parseEntry(lines, i, decode)
+		e, logical, next, err := parseEntry(text, lines, i, decode)
 		if err != nil {
 			return fail(err)
 		}
+		if e.kv && !e.lone {
+			kv.add(len(f.entries), logical)
+		}
 		f.entries = append(f.entries, e)
 		i = next
+	}
+	if err := kv.decode(f.entries); err != nil {
+		return fail(err)
 	}
 	f.reindex()
 	return f, nil
@@ -75,25 +84,32 @@ func latin1(s string) string {
 	return string(r)
 }
 
-// physLine is one physical line: its text and its terminator ("\n", "\r\n",
-// "\r", or "" at the end of the file).
-type physLine struct{ text, eol string }
+// physLine is one physical line: its text, its terminator ("\n", "\r\n",
+// "\r", or "" at the end of the file) and the offset of its text in the file.
+type physLine struct {
+	text, eol string
+	off       int
+}
+
+// end returns the offset in the file just after l's terminator.
+func (l physLine) end() int { return l.off + len(l.text) + len(l.eol) }
 
 // splitLines splits s at Java's line terminators.
 func splitLines(s string) []physLine {
-	var lines []physLine
-	for len(s) > 0 {
-		i := strings.IndexAny(s, "\r\n")
+	lines := make([]physLine, 0, strings.Count(s, "\n")+1)
+	for off := 0; off < len(s); {
+		rest := s[off:]
+		i := strings.IndexAny(rest, "\r\n")
 		if i < 0 {
-			lines = append(lines, physLine{text: s})
+			lines = append(lines, physLine{text: rest, off: off})
 			break
 		}
 		n := 1
-		if s[i] == '\r' && i+1 < len(s) && s[i+1] == '\n' {
+		if rest[i] == '\r' && i+1 < len(rest) && rest[i+1] == '\n' {
 			n = 2
 		}
-		lines = append(lines, physLine{text: s[:i], eol: s[i : i+n]})
-		s = s[i+n:]
+		lines = append(lines, physLine{text: rest[:i], eol: rest[i : i+n], off: off})
+		off += i + n
 	}
 	return lines
 }
@@ -108,10 +124,10 @@ func oddBackslashes(s string) bool {
 	return n%2 == 1
 }
 
-// parseEntry reads the logical line that starts at physical line i, following
-// Java's LineReader: comment lines never continue; a line ending in an odd
-// number of backslashes continues on the next one, whose leading white space
-// is skipped; a backslash before the end of the file is dropped.
+// parseEntry reads the logical line that starts at physical line i of text,
+// following Java's LineReader: comment lines never continue; a line ending
+// in an odd number of backslashes continues on the next one, whose leading
+// white space is skipped; a backslash before the end of the file is dropped.
 //
 // A logical line that is still empty after its continuations (lines that are
 // only "\") is where Java's LineReader differs: a following line that starts
@@ -119,62 +135,70 @@ func oddBackslashes(s string) bool {
 // the backslash, or after a one-character terminator "\n" or "\r"), Java
 // reads the key "" with the value "". After "\r\n" it reads nothing: its
 // reader has consumed the "\n" before it sees the end of the file.
-func parseEntry(lines []physLine, i int, decode func(string) string) (entry, int, error) {
+//
+// A key/value entry (kv, not lone) comes back with its key and value still
+// empty and its logical line, escapes checked (checkEscapes), for batch to
+// decode with the file's other key/value lines.
+func parseEntry(text string, lines []physLine, i int, decode func(string) string) (e entry, logical string, next int, err error) {
 	first := trimSpace(lines[i].text)
 	if first == "" || first[0] == '#' || first[0] == '!' {
-		return entry{raw: lines[i].text + lines[i].eol, eol: lines[i].eol}, i + 1, nil
+		return entry{raw: text[lines[i].off:lines[i].end()], eol: lines[i].eol}, "", i + 1, nil
 	}
 	var (
-		raw, joined strings.Builder
-		starts      []int // offset in joined where each physical line begins
-		seg         = first
-		e           entry
-		start       = i
+		buf   [4]string
+		segs  = buf[:0] // the decoded text of each physical line
+		n     int       // their total length
+		seg   = first
+		start = i
 	)
 	for {
-		raw.WriteString(lines[i].text + lines[i].eol)
 		e.eol = lines[i].eol
-		starts = append(starts, joined.Len())
-		if !oddBackslashes(seg) {
-			joined.WriteString(decode(seg))
-			i++
+		cont := oddBackslashes(seg)
+		if cont {
+			seg = seg[:len(seg)-1]
+		}
+		d := decode(seg)
+		segs = append(segs, d)
+		n += len(d)
+		i++
+		if !cont {
 			break
 		}
-		joined.WriteString(decode(seg[:len(seg)-1]))
-		i++
 		if eol := lines[i-1].eol; eol == "" || i == len(lines) {
 			e.open = true
-			if joined.Len() == 0 && eol != "\r\n" {
-				e.raw = raw.String()
+			if n == 0 && eol != "\r\n" {
+				e.raw = text[lines[start].off:lines[i-1].end()]
 				e.kv, e.lone = true, true
-				return e, i, nil
+				return e, "", i, nil
 			}
 			break
 		}
 		seg = trimSpace(lines[i].text)
-		if joined.Len() == 0 && seg != "" && (seg[0] == '#' || seg[0] == '!') {
+		if n == 0 && seg != "" && (seg[0] == '#' || seg[0] == '!') {
 			break // a comment: parsed as the next entry
 		}
 	}
-	e.raw = raw.String()
-	if joined.Len() == 0 {
-		return e, i, nil // Java ignores a line that is only a continuation
+	e.raw = text[lines[start].off:lines[i-1].end()]
+	if n == 0 {
+		return e, "", i, nil // Java ignores a line that is only a continuation
 	}
-	key, value, err := decodeLine(joined.String())
+	logical, err = checkEscapes(strings.Join(segs, ""))
 	if err != nil {
 		var off *escapeError
 		line := start + 1
 		if errors.As(err, &off) {
-			for n, s := range starts {
-				if off.offset >= s {
-					line = start + 1 + n
+			at := 0 // offset in the logical line where segs[k] begins
+			for k, s := range segs {
+				if off.offset >= at {
+					line = start + 1 + k
 				}
+				at += len(s)
 			}
 		}
-		return entry{}, 0, fmt.Errorf("line %d: %w", line, err)
+		return entry{}, "", 0, fmt.Errorf("line %d: %w", line, err)
 	}
-	e.kv, e.key, e.value = true, key, value
-	return e, i, nil
+	e.kv = true
+	return e, logical, i, nil
 }
 
 // escapeError is a malformed \uXXXX escape at offset in a logical line.
@@ -184,41 +208,76 @@ func (e *escapeError) Error() string {
 	return `malformed \uXXXX escape: write \\ for a literal backslash, or \u followed by 4 hex digits (Java refuses the file too)`
 }
 
-// decodeLine decodes one logical key/value line with magiconair/properties.
-func decodeLine(line string) (key, value string, err error) {
-	line, err = checkEscapes(line)
-	if err != nil {
-		return "", "", err
+// batch collects the logical key/value lines of one file so that
+// magiconair/properties decodes them all in one LoadBytes call: its lexer
+// runs in a goroutine and hands over every token on a channel, which
+// costs a goroutine start and several switches per call, too much to pay
+// once per line.
+//
+// Each line is given the key prefix "x<entry index>.", so that duplicate
+// keys stay apart and an empty key ("=value", which Java accepts) still
+// decodes to a key. The prefix cannot collide: digits end at the first
+// ".", so it names its entry whatever key follows. A line cannot spill
+// into the next one: lines hold no "\r" or "\n", and end in an even number
+// of backslashes (parseEntry drops a continuation's), so the "\n" after
+// each ends it as the end of the input ended it.
+type batch struct {
+	buf     []byte
+	entries []int // the entry index of each line, in order
+}
+
+// add queues the logical line of entry n.
+func (b *batch) add(n int, line string) {
+	b.buf = append(b.buf, 'x')
+	b.buf = strconv.AppendInt(b.buf, int64(n), 10)
+	b.buf = append(b.buf, '.')
+	b.buf = append(b.buf, line...)
+	b.buf = append(b.buf, '\n')
+	b.entries = append(b.entries, n)
+}
+
+// decode decodes the queued lines and sets the key and value of their
+// entries.
+func (b *batch) decode(entries []entry) error {
+	if len(b.entries) == 0 {
+		return nil
 	}
-	// The "x" makes every line start with a key character, so that an empty
-	// key ("=value", which Java accepts) decodes too; we drop it below.
+	// not reached: checkEscapes covers what magiconair rejects
+	errDecode := errors.New("cannot decode its key/value lines")
 	l := properties.Loader{Encoding: properties.UTF8, DisableExpansion: true}
-	p, err := l.LoadBytes([]byte("x" + line))
-	if err != nil || p.Len() != 1 {
-		return "", "", errors.New("cannot decode the line") // not reached: checkEscapes covers what magiconair rejects
+	p, err := l.LoadBytes(b.buf)
+	if err != nil || p.Len() != len(b.entries) {
+		return errDecode
 	}
-	k := p.Keys()[0]
-	v, _ := p.Get(k)
-	return k[1:], v, nil
+	for j, k := range p.Keys() {
+		n := b.entries[j]
+		num, key, ok := strings.Cut(strings.TrimPrefix(k, "x"), ".")
+		if !ok || num != strconv.Itoa(n) {
+			return errDecode
+		}
+		entries[n].key = key
+		entries[n].value, _ = p.Get(k)
+	}
+	return nil
 }
 
 // checkEscapes rejects malformed \uXXXX escapes like Java and turns escaped
 // UTF-16 surrogate pairs into the character itself (magiconair decodes each
 // half on its own, which would give two U+FFFD). Other escapes are left for
-// magiconair; a lone surrogate decodes to U+FFFD.
+// magiconair; a lone surrogate decodes to U+FFFD. A line without a pair
+// comes back as it is.
 func checkEscapes(s string) (string, error) {
-	if !strings.Contains(s, `\`) {
-		return s, nil
+	if !strings.Contains(s, `\u`) {
+		return s, nil // no \u escape, and no text that scanning could change
 	}
 	var b strings.Builder
+	done := 0 // s[:done] is in b
 	for i := 0; i < len(s); {
 		if s[i] != '\\' || i+1 == len(s) {
-			b.WriteByte(s[i])
 			i++
 			continue
 		}
 		if s[i+1] != 'u' {
-			b.WriteString(s[i : i+2])
 			i += 2
 			continue
 		}
@@ -228,14 +287,22 @@ func checkEscapes(s string) (string, error) {
 		}
 		if utf16.IsSurrogate(r) && r < 0xDC00 && strings.HasPrefix(s[i+6:], `\u`) {
 			if r2, ok := hex4(s[i+8:]); ok && r2 >= 0xDC00 && r2 <= 0xDFFF {
+				if done == 0 {
+					b.Grow(len(s))
+				}
+				b.WriteString(s[done:i])
 				b.WriteRune(utf16.DecodeRune(r, r2))
 				i += 12
+				done = i
 				continue
 			}
 		}
-		b.WriteString(s[i : i+6])
 		i += 6
 	}
+	if done == 0 {
+		return s, nil
+	}
+	b.WriteString(s[done:])
 	return b.String(), nil
 }
 
