@@ -13,6 +13,7 @@ import (
 	"os"
 
 	"github.com/jira-oauth/jira-oauth/internal/cli"
+	"github.com/jira-oauth/jira-oauth/internal/singleproc"
 )
 
 func main() {
@@ -23,5 +24,7 @@ func main() {
 // Env.Signals): only once a command runs, so that --version and help do
 // not pay for a signal-handling thread.
 func run() int {
-	return cli.Main(context.Background(), os.Args[1:], cli.OSEnv())
+	env := cli.OSEnv()
+	env.ServeConcurrently = singleproc.ServeConcurrently
+	return cli.Main(context.Background(), os.Args[1:], env)
 }

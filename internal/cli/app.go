@@ -44,10 +44,6 @@ type app struct {
 	// stopSignals ends it; both nil until a command runs (signals.go).
 	runCtx      context.Context
 	stopSignals context.CancelFunc
-
-	// allProcessors gives the process every processor again: what
-	// Env.Processors returned once the command started (procs.go).
-	allProcessors func()
 }
 
 // loadConfig reads the config file named by --config. Every command but

@@ -36,12 +36,10 @@ type Env struct {
 	// done (the binary's keeps the signals until exit). nil means no
 	// signal handling (tests cancel the context given to Main instead).
 	Signals func(context.Context) (context.Context, context.CancelFunc)
-	// Processors, when set, is called once a command is about to run
-	// (when Signals is): it runs the process's goroutines on one
-	// processor and returns the function that gives them every processor
-	// again, which the commands that serve many callers at once (proxy,
-	// sandbox) call. nil leaves GOMAXPROCS alone.
-	Processors func() (all func())
+	// ServeConcurrently, when set, is called by the commands that serve
+	// many callers at once (proxy, sandbox) before they listen. The
+	// binary's gives them every processor (internal/singleproc).
+	ServeConcurrently func()
 }
 
 // OSEnv returns the Env of this process.
@@ -54,7 +52,6 @@ func OSEnv() Env {
 		Now:         time.Now,
 		OpenBrowser: openBrowser,
 		Signals:     notifySignals,
-		Processors:  oneProcessor,
 	}
 }
 

@@ -134,7 +134,6 @@ var globalBoolFlags = []string{"--verbose", "--insecure"}
 // checks the values of the global flags.
 func (a *app) resolveGlobalFlags(cmd *cobra.Command, _ []string) error {
 	a.listenForSignals(cmd)
-	a.useOneProcessor(cmd)
 	if a.configPath == "" {
 		a.configPath = a.env.Getenv("JIRA_OAUTH_CONFIG")
 	}

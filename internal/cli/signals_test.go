@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -121,41 +120,4 @@ func signalChild() {
 	time.Sleep(30 * time.Second)
 	fmt.Println("the second SIGINT did not end the process")
 	os.Exit(4)
-}
-
-// TestProcessorsOnlyForCommands checks that Env.Processors is called as
-// Env.Signals is (once a command runs, never for --version, help or
-// completion), and that the commands that serve many callers give the
-// process every processor back before they listen.
-func TestProcessorsOnlyForCommands(t *testing.T) {
-	t.Parallel()
-	missing := filepath.Join(t.TempDir(), "config.properties")
-	withKey := filepath.Join(t.TempDir(), "config.properties")
-	if code := Main(context.Background(), []string{"--config", withKey, "keygen", "--consumer-key", "k"}, Env{Stdout: io.Discard, Stderr: io.Discard}); code != ExitOK {
-		t.Fatalf("keygen: exit %d", code)
-	}
-	tests := []struct {
-		args      []string
-		one, back int
-	}{
-		{[]string{"--version"}, 0, 0},
-		{[]string{"--help"}, 0, 0},
-		{[]string{"completion", "bash"}, 0, 0},
-		{[]string{"__complete", "config", "get", ""}, 0, 0},
-		{[]string{"version"}, 1, 0},
-		{[]string{"--config", missing, "config", "list"}, 1, 0},
-		// The sandbox listens once its flags are checked; port 99999 fails.
-		{[]string{"--config", withKey, "sandbox", "--addr", "127.0.0.1:99999"}, 1, 1},
-	}
-	for _, tt := range tests {
-		var one, back int
-		env := Env{Stdout: io.Discard, Stderr: io.Discard, Processors: func() func() {
-			one++
-			return func() { back++ }
-		}}
-		Main(context.Background(), tt.args, env)
-		if one != tt.one || back != tt.back {
-			t.Errorf("%q: one processor %d times, all back %d times; want %d, %d", tt.args, one, back, tt.one, tt.back)
-		}
-	}
 }

@@ -1,0 +1,39 @@
+// Package singleproc runs the jira-oauth process on one processor
+// (GOMAXPROCS=1) from its first moments, unless the GOMAXPROCS environment
+// variable says otherwise. cmd/jira-oauth imports it for that side effect;
+// the commands that serve many callers at once (proxy, sandbox) call
+// ServeConcurrently before they listen.
+//
+// A command does one thing at a time (read the config, sign, wait for
+// Jira), but with a second processor every goroutine hand-off (the HTTP
+// transport's, the signal watcher's) wakes a second thread to look for
+// work. Setting GOMAXPROCS stops the world and empties the removed
+// processor's allocation caches: here, before most package initialisers
+// have run, that costs little; from main it cost as much as it saved
+// (README.md, "Start-up cost").
+package singleproc
+
+import (
+	"runtime"
+	"syscall"
+)
+
+// limited is whether init set GOMAXPROCS to 1.
+var limited bool
+
+func init() {
+	if v, _ := syscall.Getenv("GOMAXPROCS"); v != "" {
+		return // the runtime has used it
+	}
+	runtime.GOMAXPROCS(1)
+	limited = true
+}
+
+// ServeConcurrently gives the process the runtime's default GOMAXPROCS
+// back, for a command that serves many callers at once. It does nothing
+// when the GOMAXPROCS environment variable was set.
+func ServeConcurrently() {
+	if limited {
+		runtime.SetDefaultGOMAXPROCS()
+	}
+}
