@@ -1,40 +1,12 @@
 package jiratest
 
 import (
-	"html/template"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 )
-
-// pageTemplate is parsed on first use, not at start-up (a test checks that
-// package initialisers do no work).
-var pageTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>{{.Title}} - Jira (jiratest)</title></head>
-<body>
-<h1>Welcome to JIRA</h1>
-{{- if .Form}}
-<p id="oauth-request"><strong>{{.App}}</strong> would like to access your account.</p>
-<p>You are logged in as <strong id="oauth-user">{{.User}}</strong>. If you allow access,
-{{.App}} will be able to {{if .Access}}{{.Access}}{{else}}read and write data in Jira{{end}} as you.</p>
-<form method="post" action="{{.Action}}">
-<input type="hidden" name="oauth_token" value="{{.Token}}">
-<input type="submit" name="approve" value="Allow" id="approve">
-<input type="submit" name="deny" value="Deny" id="deny">
-</form>
-{{- else}}
-<p id="oauth-message">{{.Message}}</p>
-{{- if .Verifier}}
-<p>Your verification code is '<span id="oauth-verifier">{{.Verifier}}</span>'. Please enter it in {{.App}} to complete the authorization.</p>
-{{- end}}
-{{- end}}
-</body>
-</html>
-`))
-})
 
 type page struct {
 	Title, App, User, Action, Token, Message, Verifier string
@@ -48,7 +20,121 @@ func writePage(w http.ResponseWriter, status int, pg page) {
 	w.Header().Set("Content-Type", "text/html;charset=UTF-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = pageTemplate().Execute(w, pg)
+	_, _ = io.WriteString(w, pg.html())
+}
+
+// html returns the page, shaped as Jira's own authorize page. Every field
+// is escaped (escapeHTML; Action as a URL by urlAttr), so no value can
+// become markup. The bytes are those html/template wrote for the same
+// page (a test compares them), without linking html/template into the
+// jira-oauth binary, which embeds this provider for its sandbox.
+func (pg page) html() string {
+	var b strings.Builder
+	app := escapeHTML(pg.App)
+	b.WriteString(`<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>` + escapeHTML(pg.Title) + ` - Jira (jiratest)</title></head>
+<body>
+<h1>Welcome to JIRA</h1>`)
+	if pg.Form {
+		access := "read and write data in Jira"
+		if pg.Access != "" {
+			access = pg.Access
+		}
+		b.WriteString(`
+<p id="oauth-request"><strong>` + app + `</strong> would like to access your account.</p>
+<p>You are logged in as <strong id="oauth-user">` + escapeHTML(pg.User) + `</strong>. If you allow access,
+` + app + ` will be able to ` + escapeHTML(access) + ` as you.</p>
+<form method="post" action="` + urlAttr(pg.Action) + `">
+<input type="hidden" name="oauth_token" value="` + escapeHTML(pg.Token) + `">
+<input type="submit" name="approve" value="Allow" id="approve">
+<input type="submit" name="deny" value="Deny" id="deny">
+</form>`)
+	} else {
+		b.WriteString(`
+<p id="oauth-message">` + escapeHTML(pg.Message) + `</p>`)
+		if pg.Verifier != "" {
+			b.WriteString(`
+<p>Your verification code is '<span id="oauth-verifier">` + escapeHTML(pg.Verifier) + `</span>'. Please enter it in ` + app + ` to complete the authorization.</p>`)
+		}
+	}
+	b.WriteString(`
+</body>
+</html>
+`)
+	return b.String()
+}
+
+// escapeHTML escapes s for HTML text and quoted attribute values exactly
+// as html/template does: &, <, >, both quotes and + become entities, NUL
+// becomes U+FFFD. Every other byte (UTF-8 included) is kept.
+func escapeHTML(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case 0:
+			esc = "\uFFFD"
+		case '"':
+			esc = "&#34;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '+':
+			esc = "&#43;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		default:
+			continue
+		}
+		if last == 0 {
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// urlAttr makes u safe in a quoted URL attribute (a form's action) as
+// html/template does: a URL with a scheme other than http, https or
+// mailto becomes "#ZgotmplZ" (no javascript: link); bytes that may not
+// appear in a URL are percent-encoded (valid %XX escapes are kept); then
+// it is escaped as an attribute value.
+func urlAttr(u string) string {
+	if scheme, _, ok := strings.Cut(u, ":"); ok && !strings.Contains(scheme, "/") {
+		switch strings.ToLower(scheme) {
+		case "http", "https", "mailto":
+		default:
+			return "#ZgotmplZ"
+		}
+	}
+	var b strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			strings.IndexByte("!#$&*+,/:;=?@[]-._~", c) >= 0,
+			c == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]):
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02x", c)
+		}
+	}
+	return escapeHTML(b.String())
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func errorPage(w http.ResponseWriter, status int, msg string) {

@@ -16,9 +16,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"html/template"
+	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -178,21 +179,67 @@ func equal(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
+// page is what the browser shows: Title and Message are text, escaped
+// when the page is written.
 type page struct{ Title, Message string }
 
-// pageTemplate is parsed on first use, not at start-up.
-var pageTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{{.Title}}</title></head>
+// html returns the page: each field escaped by escapeHTML, so no value can
+// become markup. The bytes are those html/template wrote for the same
+// page (a test compares them), without linking html/template into every
+// jira-oauth process.
+func (pg page) html() string {
+	title, msg := escapeHTML(pg.Title), escapeHTML(pg.Message)
+	return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>` + title + `</title></head>
 <body style="font-family: sans-serif; margin: 3em">
-<h1>{{.Title}}</h1>
-<p>{{.Message}}</p>
+<h1>` + title + `</h1>
+<p>` + msg + `</p>
 </body></html>
-`))
-})
+`
+}
+
+// escapeHTML escapes s for HTML text and quoted attribute values exactly
+// as html/template does: &, <, >, both quotes and + become entities, NUL
+// becomes U+FFFD. Every other byte (UTF-8 included) is kept.
+func escapeHTML(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case 0:
+			esc = "\uFFFD"
+		case '"':
+			esc = "&#34;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '+':
+			esc = "&#43;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		default:
+			continue
+		}
+		if last == 0 {
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
 
 func writePage(w http.ResponseWriter, status int, pg page) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = pageTemplate().Execute(w, pg)
+	_, _ = io.WriteString(w, pg.html())
 }
