@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -27,8 +28,10 @@ func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
 // until it is blocked on FIFO (in open(2), waiting for a writer; with
 // -writer the script holds the FIFO open for writing and never writes, so
 // it waits in read(2) once it has the FIFO open), sends it one SIGTERM
-// and checks its exit code. It is a hang guard, not a timer: a command
-// still running 30s after the signal is killed and the script fails.
+// and checks its exit code, or with CODE "killed" that SIGTERM ended it
+// (the default handling, which a command that only reads keeps). It is a
+// hang guard, not a timer: a command still running 30s after the signal
+// is killed and the script fails.
 func cmdTermBlocked(ts *testscript.TestScript, neg bool, args []string) {
 	writer := len(args) > 0 && args[0] == "-writer"
 	if writer {
@@ -37,8 +40,11 @@ func cmdTermBlocked(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
 		ts.Fatalf("usage: termblocked [-writer] CODE FIFO COMMAND [ARGS...]")
 	}
+	killed := args[0] == "killed"
 	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
+	if !killed {
+		ts.Check(err)
+	}
 	fifo := ts.MkAbs(args[1])
 	if writer {
 		// O_RDWR opens a FIFO without waiting for a reader (Linux).
@@ -88,6 +94,17 @@ func cmdTermBlocked(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s still running 30s after SIGTERM (it ignores the signal while blocked on %s)", args[2], args[1])
 	}
 	report()
+	if killed {
+		var exitErr *exec.ExitError
+		var ws syscall.WaitStatus
+		if errors.As(err, &exitErr) {
+			ws, _ = exitErr.Sys().(syscall.WaitStatus)
+		}
+		if !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+			ts.Fatalf("%s ended with %v after SIGTERM; want it ended by the signal", args[2], err)
+		}
+		return
+	}
 	if got := exitStatus(ts, args[2], err); got != want {
 		ts.Fatalf("%s exited %d after SIGTERM; want %d", args[2], got, want)
 	}

@@ -20,9 +20,11 @@ func main() {
 	os.Exit(run())
 }
 
-// run runs the command line. Ctrl-C and SIGTERM are handled by cli (see
-// Env.Signals): only once a command runs, so that --version and help do
-// not pay for a signal-handling thread.
+// run runs the command line. Ctrl-C and SIGTERM are caught by cli (see
+// Env.Signals) only once a command starts to change something, so that
+// --version, help and the commands that only read do not pay for the
+// signal-handling threads. Commands run on one processor, but for those
+// that serve many callers (internal/singleproc).
 func run() int {
 	env := cli.OSEnv()
 	env.ServeConcurrently = singleproc.ServeConcurrently

@@ -40,10 +40,12 @@ type app struct {
 
 	warnedRawUTF8 bool // the config's raw UTF-8 warning was printed
 
-	// runCtx is the context Env.Signals made for the running command, and
-	// stopSignals ends it; both nil until a command runs (signals.go).
-	runCtx      context.Context
-	stopSignals context.CancelFunc
+	// runCtx is the running command's context and stopRun ends it; both
+	// nil until a command runs. catching: Ctrl-C and SIGTERM end runCtx
+	// (signals.go).
+	runCtx   context.Context
+	stopRun  context.CancelFunc
+	catching bool
 }
 
 // loadConfig reads the config file named by --config. Every command but
@@ -93,6 +95,7 @@ func (a *app) rememberSecrets(cfg *config.File) {
 // is saved after Ctrl-C. Only keygen may create the file (create); for
 // the others a config deleted meanwhile is an error, not a new file.
 func (a *app) update(ctx context.Context, create bool, change func(*config.File) error) error {
+	a.catchSignals()
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -190,7 +193,7 @@ func (a *app) command(args string) string { return config.Command(a.configPath, 
 // app by hand).
 func (a *app) context() context.Context {
 	switch {
-	case a.runCtx != nil: // the command's, which Ctrl-C and SIGTERM end (signals.go)
+	case a.runCtx != nil: // the command's, which Ctrl-C and SIGTERM may end (signals.go)
 		return a.runCtx
 	case a.ctx != nil:
 		return a.ctx

@@ -74,6 +74,7 @@ func checkCredentials(op string, creds oauth.Credentials) error {
 // checkSave proves, before op asks Jira for anything, that the config can
 // be saved: see config.CheckSave. The message says that Jira was not asked.
 func (a *app) checkSave(ctx context.Context, op string) error {
+	a.catchSignals()
 	if err := config.CheckSave(ctx, a.configPath); err != nil {
 		return notAskedErr(op, err)
 	}

@@ -93,6 +93,7 @@ func runKeygen(ctx context.Context, opts *keygenOptions) error {
 	if err := os.MkdirAll(filepath.Dir(cfg.Path()), 0o700); err != nil {
 		return fmt.Errorf("keygen: %w", err)
 	}
+	a.catchSignals()
 	if err := config.CheckSave(ctx, a.configPath); err != nil {
 		return fmt.Errorf("keygen: %w", err)
 	}

@@ -30,12 +30,12 @@ type Env struct {
 	// means there is no browser and the user opens the printed URL. It
 	// gives up on a browser still running in the foreground when ctx is done.
 	OpenBrowser func(ctx context.Context, url string) error
-	// Signals, when set, is called once a command is about to run (never
-	// for --version, help or completion): it returns a context that
-	// Ctrl-C ends, and the function that ends it once the command is
-	// done (the binary's keeps the signals until exit). nil means no
-	// signal handling (tests cancel the context given to Main instead).
-	Signals func(context.Context) (context.Context, context.CancelFunc)
+	// Signals, when set, is called once the running command has state to
+	// protect (see catchSignals; never for --version, help, completion or
+	// a command that only reads): it arranges for the first Ctrl-C or
+	// SIGTERM to call cancel, which ends the command's context. nil means
+	// no signal handling (tests cancel the context given to Main instead).
+	Signals func(cancel context.CancelFunc)
 	// ServeConcurrently, when set, is called by the commands that serve
 	// many callers at once (proxy, sandbox) before they listen. The
 	// binary's gives them every processor (internal/singleproc).
@@ -86,8 +86,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		err = root.ExecuteContext(ctx)
 	}
 	interrupted := a.interrupted(ctx)
-	if a.stopSignals != nil {
-		a.stopSignals()
+	if a.stopRun != nil {
+		a.stopRun()
 	}
 	if stdout.err != nil && (err == nil || errors.Is(err, stdout.err)) {
 		err = &outputError{err: stdout.err}

@@ -67,6 +67,7 @@ const shutdownGrace = 5 * time.Second
 
 func runProxy(ctx context.Context, opts *proxyOptions) error {
 	a := opts.app
+	a.catchSignals() // Ctrl-C and SIGTERM stop it cleanly
 	if err := checkLoopback(opts.Addr); err != nil {
 		return err
 	}

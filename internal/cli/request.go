@@ -134,6 +134,9 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 			method = http.MethodPost
 		}
 	}
+	if opts.Output != "" && opts.Output != "-" {
+		a.catchSignals() // Ctrl-C must not leave a temporary file behind
+	}
 	if err := checkOutputFlags(opts, method); err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ var globalBoolFlags = []string{"--verbose", "--insecure"}
 // resolveGlobalFlags applies defaults that depend on the environment and
 // checks the values of the global flags.
 func (a *app) resolveGlobalFlags(cmd *cobra.Command, _ []string) error {
-	a.listenForSignals(cmd)
+	a.startCommand(cmd)
 	if a.configPath == "" {
 		a.configPath = a.env.Getenv("JIRA_OAUTH_CONFIG")
 	}

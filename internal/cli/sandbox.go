@@ -91,6 +91,7 @@ in the flags or the config, an OAuth 2.0 client alone is enough.`,
 
 func runSandbox(ctx context.Context, opts *sandboxOptions) error {
 	a := opts.app
+	a.catchSignals() // Ctrl-C and SIGTERM stop it cleanly
 	host, _, err := net.SplitHostPort(opts.Addr)
 	if err != nil {
 		return usageErrorf(fmt.Sprintf("--addr %q is not host:port, e.g. 127.0.0.1:8080", opts.Addr))

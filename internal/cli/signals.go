@@ -9,42 +9,52 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// notifySignals returns a context that the first Ctrl-C (SIGINT) or
-// SIGTERM ends, so the command winds down and saves nothing half-done;
-// the default handling is restored then, so a second Ctrl-C ends the
-// process at once. It is Env.Signals of OSEnv.
-//
-// The function it returns ends the context but keeps the signals: the
-// process exits next, and giving them back (signal.Stop, as
-// signal.NotifyContext's stop does) costs two more round trips to the
-// runtime's signal-mask thread, about a twentieth of a request's CPU.
-func notifySignals(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(ctx)
+// notifySignals makes the first Ctrl-C (SIGINT) or SIGTERM call cancel,
+// so that the command winds down and saves nothing half-done; the
+// default handling is restored then, so a second Ctrl-C ends the process
+// at once. It is Env.Signals of OSEnv. The signals stay caught until the
+// process exits: giving them back (signal.Stop) costs two more round
+// trips to the runtime's signal-mask thread.
+func notifySignals(cancel context.CancelFunc) {
 	caught := make(chan os.Signal, 1)
 	signal.Notify(caught, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		select {
-		case <-caught:
-			signal.Stop(caught) // a second Ctrl-C ends the process at once
-			cancel()
-		case <-ctx.Done():
-		}
+		<-caught
+		signal.Stop(caught) // a second Ctrl-C ends the process at once
+		cancel()
 	}()
-	return ctx, cancel
 }
 
-// listenForSignals starts Env.Signals for the command about to run. It
-// is called from the root's PersistentPreRunE, which --version and --help
-// never reach (and skips help and completion): listening for signals starts a goroutine on a
-// thread of its own, which was a sixth of the CPU of `jira-oauth
-// --version` (see README.md, "Performance").
-func (a *app) listenForSignals(cmd *cobra.Command) {
-	if a.env.Signals == nil || a.stopSignals != nil || printsOnly(cmd) {
+// startCommand gives the command about to run a context of its own,
+// which Main ends once the command returns, and which the first Ctrl-C or
+// SIGTERM ends once the command catches them (catchSignals). It is called
+// from the root's PersistentPreRunE, which --version and --help never
+// reach; help and completion are skipped.
+func (a *app) startCommand(cmd *cobra.Command) {
+	if a.stopRun != nil || printsOnly(cmd) {
 		return
 	}
-	ctx, stop := a.env.Signals(cmd.Context())
-	a.runCtx, a.stopSignals = ctx, stop
+	ctx, cancel := context.WithCancel(cmd.Context())
+	a.runCtx, a.stopRun = ctx, cancel
 	cmd.SetContext(ctx)
+}
+
+// catchSignals makes the first Ctrl-C or SIGTERM end the command's
+// context rather than the process, from now until the process exits.
+// A command calls it before it starts to change what an abrupt end would
+// leave half-done or lose: the config (update, checkSave: a token Jira
+// issues must reach the config or a recovery file), an output file
+// (request -o), a server's callers (proxy, sandbox). Until then the
+// default handling ends the process at once, as for curl: a command that
+// only reads has nothing to lose, and catching signals costs two threads
+// and four thread switches, a tenth of a request's CPU (README.md,
+// "Start-up cost").
+func (a *app) catchSignals() {
+	if a.catching || a.env.Signals == nil || a.stopRun == nil {
+		return
+	}
+	a.catching = true
+	a.env.Signals(a.stopRun)
 }
 
 // printsOnly reports the commands that print text and exit (help, the
@@ -61,5 +71,5 @@ func printsOnly(cmd *cobra.Command) bool {
 // interrupted reports whether the user stopped the command: the context
 // given to Main, or the one signals end, is done.
 func (a *app) interrupted(ctx context.Context) bool {
-	return ctx.Err() != nil || (a.runCtx != nil && a.runCtx.Err() != nil)
+	return ctx.Err() != nil || (a.catching && a.runCtx.Err() != nil)
 }
