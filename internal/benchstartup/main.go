@@ -10,7 +10,7 @@
 // the rusage of a child that Go starts counts the parent's memory, as it
 // shares it until exec) and its wall time.
 //
-// scripts/bench-startup.sh runs it; see README.md ("Start-up cost").
+// scripts/bench-startup.sh runs it; see README.md ("Performance", "Start-up").
 package main
 
 import (

@@ -48,7 +48,7 @@ func (a *app) startCommand(cmd *cobra.Command) {
 // default handling ends the process at once, as for curl: a command that
 // only reads has nothing to lose, and catching signals costs two threads
 // and four thread switches, a tenth of a request's CPU (README.md,
-// "Start-up cost").
+// "Performance", "Start-up").
 func (a *app) catchSignals() {
 	if a.catching || a.env.Signals == nil || a.stopRun == nil {
 		return

@@ -10,7 +10,7 @@
 // work. Setting GOMAXPROCS stops the world and empties the removed
 // processor's allocation caches: here, before most package initialisers
 // have run, that costs little; from main it cost as much as it saved
-// (README.md, "Start-up cost").
+// (README.md, "Performance", "Start-up").
 package singleproc
 
 import (
