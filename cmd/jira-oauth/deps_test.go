@@ -20,7 +20,7 @@ var unlinked = map[string]string{
 	// The two small pages of login's callback and the sandbox's authorize
 	// page escape by hand (internal/loopback and internal/jiratest, tested
 	// against html/template).
-	"html/template": "write pages with explicit escaping (see internal/loopback's page.html)",
+	"html/template": "write pages with explicit escaping (see internal/loopback's page)",
 	// The sandbox's Hostile mode records answers with its own recorder.
 	"net/http/httptest": "it is a test package; record answers as internal/jiratest's answerRecorder does",
 }

@@ -1,11 +1,12 @@
+// The process sets its GOMAXPROCS itself (internal/singleproc): the
+// goroutine the runtime starts to follow a container's CPU limit is not
+// needed.
+//
+//go:debug updatemaxprocs=0
+
 // Command jira-oauth links an application to Jira Server / Data Center with
 // OAuth 1.0a (RSA-SHA1): it makes the key pair, runs the token dance, keeps
 // everything in a Java-style config.properties and makes signed REST calls.
-
-// A command sets its GOMAXPROCS itself (cli.Env.Processors): the goroutine
-// the runtime starts to follow a container's CPU limit is not needed.
-//
-//go:debug updatemaxprocs=0
 package main
 
 import (

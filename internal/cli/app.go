@@ -21,7 +21,7 @@ const defaultConfigPath = "config.properties"
 // created by Main and shared by the commands of that invocation only.
 type app struct {
 	env Env
-	ctx context.Context // the invocation's: done on Ctrl-C or SIGTERM
+	ctx context.Context // Main's; the running command's is runCtx (signals.go)
 
 	configPath string
 	timeout    time.Duration

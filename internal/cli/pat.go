@@ -310,6 +310,9 @@ func runPATRevoke(ctx context.Context, opts *patRevokeOptions) error {
 		return usageErrorf(fmt.Sprintf("pat revoke: %d tokens are named %q: give the id (see '%s')", len(found), termsafe.String(opts.Target), config.Command(s.cfg.Path(), "pat list")))
 	}
 	id := strconv.FormatInt(found[0].ID, 10)
+	if token(s.cfg, config.KeyPATID) == id {
+		a.catchSignals() // the config's own token: forgotten once revoked
+	}
 	if err := s.revokePAT(ctx, "pat revoke", id); err != nil {
 		return err
 	}

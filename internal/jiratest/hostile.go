@@ -45,7 +45,7 @@ func (p *Provider) isHostile() bool {
 	return p.hostile
 }
 
-// serveHostile serves r as usual into a answerRecorder, then sends the answer
+// serveHostile serves r as usual into an answerRecorder, then sends the answer
 // with escape sequences added, written by hand on the hijacked connection
 // (net/http writes only its own reason phrases).
 func (p *Provider) serveHostile(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +121,7 @@ func (r *answerRecorder) WriteHeader(status int) {
 
 func (r *answerRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
-		if r.header.Get("Content-Type") == "" && r.header.Get("Transfer-Encoding") == "" {
+		if _, typed := r.header["Content-Type"]; !typed && r.header.Get("Transfer-Encoding") == "" {
 			r.header.Set("Content-Type", http.DetectContentType(b))
 		}
 		r.WriteHeader(http.StatusOK)

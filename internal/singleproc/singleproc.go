@@ -1,6 +1,6 @@
 // Package singleproc runs the jira-oauth process on one processor
 // (GOMAXPROCS=1) from its first moments, unless the GOMAXPROCS environment
-// variable says otherwise. cmd/jira-oauth imports it for that side effect;
+// variable says otherwise. Importing it is enough (cmd/jira-oauth does);
 // the commands that serve many callers at once (proxy, sandbox) call
 // ServeConcurrently before they listen.
 //
@@ -15,6 +15,7 @@ package singleproc
 
 import (
 	"runtime"
+	"strconv"
 	"syscall"
 )
 
@@ -22,11 +23,18 @@ import (
 var limited bool
 
 func init() {
-	if v, _ := syscall.Getenv("GOMAXPROCS"); v != "" {
+	if v, _ := syscall.Getenv("GOMAXPROCS"); validProcs(v) {
 		return // the runtime has used it
 	}
 	runtime.GOMAXPROCS(1)
 	limited = true
+}
+
+// validProcs reports whether the runtime takes v as GOMAXPROCS: a
+// positive number (it ignores anything else).
+func validProcs(v string) bool {
+	n, err := strconv.Atoi(v)
+	return err == nil && n > 0
 }
 
 // ServeConcurrently gives the process the runtime's default GOMAXPROCS

@@ -28,10 +28,17 @@ func TestInit(t *testing.T) {
 	}{
 		{"", 1, def},
 		{"GOMAXPROCS=3", 3, 3},
+		{"GOMAXPROCS=abc", 1, def}, // the runtime ignores it, and so do we
+		{"GOMAXPROCS=0", 1, def},
 	}
 	for _, tt := range tests {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestInit$")
-		cmd.Env = append(os.Environ(), "SINGLEPROC_CHILD=1")
+		cmd.Env = []string{"SINGLEPROC_CHILD=1"}
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "GOMAXPROCS=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
 		if tt.env != "" {
 			cmd.Env = append(cmd.Env, tt.env)
 		}
