@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,11 +28,23 @@ var update = flag.Bool("u", false, "rewrite the golden output in testdata/script
 // TestMain lets the test binary act as jira-oauth inside scripts, so the
 // scripts drive the real main function in a separate process.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	commands := map[string]func(){
 		"jira-oauth":  func() { os.Exit(run()) },
 		"fakebrowser": func() { os.Exit(fakeBrowser()) },
 		"editbrowser": func() { os.Exit(editBrowser()) },
-	})
+	}
+	if _, isCommand := commands[strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")]; !isCommand {
+		// The test process itself, not a jira-oauth a script runs: it
+		// takes every processor back from internal/singleproc (imported
+		// by this package), and runs as many tests at once as there are,
+		// as testing would have (it sized -test.parallel when GOMAXPROCS
+		// was 1; a -test.parallel given on the command line still wins).
+		runtime.SetDefaultGOMAXPROCS()
+		if f := flag.Lookup("test.parallel"); f != nil {
+			f.Value.Set(strconv.Itoa(runtime.GOMAXPROCS(0))) //nolint:errcheck // a number
+		}
+	}
+	testscript.Main(m, commands)
 }
 
 // providersKey is where Setup stores the script's own jiratest providers;
