@@ -11,9 +11,10 @@ import (
 
 // newRootCmd builds the command tree for one invocation with args (nil:
 // the whole tree). When args name one of the root's commands, only that
-// command is built: the others' flags and texts cost a twentieth of a
-// `jira-oauth request`'s CPU and nothing needs them (help, completion and
-// an unknown or missing command name get the whole tree).
+// command is built: the others' flags and texts cost about 2% of a
+// `jira-oauth request`'s CPU (4% of --version's), and nothing needs them
+// (help, completion and an unknown or missing command name get the whole
+// tree).
 func newRootCmd(a *app, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "jira-oauth",

@@ -47,7 +47,7 @@ func (a *app) startCommand(cmd *cobra.Command) {
 // (request -o), a server's callers (proxy, sandbox). Until then the
 // default handling ends the process at once, as for curl: a command that
 // only reads has nothing to lose, and catching signals costs two threads
-// and four thread switches, a tenth of a request's CPU (README.md,
+// and four thread switches, about 8% of a request's CPU (README.md,
 // "Performance", "Start-up").
 func (a *app) catchSignals() {
 	if a.catching || a.env.Signals == nil || a.stopRun == nil {
