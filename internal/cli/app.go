@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jira-oauth/jira-oauth/internal/config"
@@ -43,9 +45,10 @@ type app struct {
 	// runCtx is the running command's context and stopRun ends it; both
 	// nil until a command runs. catching: Ctrl-C and SIGTERM end runCtx
 	// (signals.go).
-	runCtx   context.Context
-	stopRun  context.CancelFunc
-	catching bool
+	runCtx    context.Context
+	stopRun   context.CancelFunc
+	catchOnce sync.Once
+	catching  atomic.Bool
 }
 
 // loadConfig reads the config file named by --config. Every command but

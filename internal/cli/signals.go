@@ -48,13 +48,16 @@ func (a *app) startCommand(cmd *cobra.Command) {
 // default handling ends the process at once, as for curl: a command that
 // only reads has nothing to lose, and catching signals costs two threads
 // and four thread switches, about 8% of a request's CPU (README.md,
-// "Performance", "Start-up").
+// "Performance", "Start-up"). Several goroutines may call it (the
+// proxy's refreshes).
 func (a *app) catchSignals() {
-	if a.catching || a.env.Signals == nil || a.stopRun == nil {
+	if a.env.Signals == nil || a.stopRun == nil {
 		return
 	}
-	a.catching = true
-	a.env.Signals(a.stopRun)
+	a.catchOnce.Do(func() {
+		a.catching.Store(true)
+		a.env.Signals(a.stopRun)
+	})
 }
 
 // printsOnly reports the commands that print text and exit (help, the
@@ -71,5 +74,5 @@ func printsOnly(cmd *cobra.Command) bool {
 // interrupted reports whether the user stopped the command: the context
 // given to Main, or the one signals end, is done.
 func (a *app) interrupted(ctx context.Context) bool {
-	return ctx.Err() != nil || (a.catching && a.runCtx.Err() != nil)
+	return ctx.Err() != nil || (a.catching.Load() && a.runCtx.Err() != nil)
 }
