@@ -21,6 +21,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -246,8 +247,10 @@ func thirdPartyNotices(goos, goarch string) ([]byte, error) {
 // README.md a line "Upstream: MODULE VERSION" naming what it copies. It
 // returns "" for our own packages.
 func copiedCode(dir string) (string, error) {
-	if _, err := os.Stat(filepath.Join(dir, "LICENSE")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "LICENSE")); errors.Is(err, fs.ErrNotExist) {
 		return "", nil
+	} else if err != nil {
+		return "", err // an unreadable folder must not drop a licence notice
 	}
 	name := dir
 	if wd, err := os.Getwd(); err == nil {
