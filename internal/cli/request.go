@@ -128,6 +128,9 @@ func runRequest(cmd *cobra.Command, opts *requestOptions) error {
 	if opts.DataSet && len(opts.Fields) > 0 {
 		return usageErrorf("-d and -F cannot be used together: -d sends one body, -F a multipart form; choose one")
 	}
+	if cmd.Flags().Changed("max-pages") && !opts.Paginate {
+		return usageErrorf("--max-pages works only with --paginate: add --paginate, or drop --max-pages")
+	}
 	if method == "" {
 		method = http.MethodGet
 		if opts.DataSet || len(opts.Fields) > 0 {
