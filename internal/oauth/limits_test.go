@@ -2,6 +2,7 @@ package oauth
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -80,6 +81,41 @@ func TestTrickle(t *testing.T) {
 				t.Fatalf("%s (retry %v): got %T %v; want *NetworkError", op, retry, err, err)
 			}
 			checkMessage(t, err.Error(), []string{op + ": cannot reach Jira at http://127.0.0.1:", "no answer within the timeout: raise --timeout or check the network"})
+		}
+	}
+}
+
+// TestSignFormBodyBounded checks that the signer reads at most
+// MaxFormBody bytes of a form body: one byte more is FormTooLargeError,
+// whether the body can be replayed (GetBody) or is a one-shot stream, and
+// a body of exactly MaxFormBody is read whole and still sent whole.
+func TestSignFormBodyBounded(t *testing.T) {
+	t.Parallel()
+	s := &Signer{ConsumerKey: "jira-cli", Key: testKey()}
+	body := func(n int) string { return "a=" + strings.Repeat("x", n-2) }
+	newReq := func(size int, replayable bool) *http.Request {
+		req, _ := http.NewRequest(http.MethodPost, "https://jira.example.com/rest/x", strings.NewReader(body(size)))
+		if !replayable {
+			req.Body, req.GetBody = io.NopCloser(strings.NewReader(body(size))), nil
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return req
+	}
+	for _, replayable := range []bool{true, false} {
+		_, err := s.Sign(newReq(MaxFormBody+1, replayable), nil)
+		var tooLarge FormTooLargeError
+		if !errors.As(err, &tooLarge) {
+			t.Errorf("replayable %v, MaxFormBody+1 bytes: Sign error %v; want FormTooLargeError", replayable, err)
+		}
+		// At the limit (read directly: signing 32 MiB is slow under -race).
+		req := newReq(MaxFormBody, replayable)
+		read, err := replayBody(req)
+		if err != nil || len(read) != MaxFormBody {
+			t.Fatalf("replayable %v, MaxFormBody bytes: read %d (%v); want all", replayable, len(read), err)
+		}
+		sent, err := io.ReadAll(req.Body)
+		if err != nil || len(sent) != MaxFormBody {
+			t.Errorf("replayable %v: %d bytes left to send (%v); want %d", replayable, len(sent), err, MaxFormBody)
 		}
 	}
 }

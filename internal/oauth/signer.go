@@ -144,27 +144,52 @@ func isForm(contentType string) bool {
 	return err == nil && mt == formContentType
 }
 
-// replayBody returns the body of req without consuming it for the sender.
+// MaxFormBody bounds a form-urlencoded body the signer reads to sign it
+// (its parameters are part of the signature): the same 32 MiB that
+// request -d reads.
+const MaxFormBody = 32 << 20
+
+// FormTooLargeError is the error of signing a form-urlencoded body over
+// MaxFormBody bytes. Nothing was sent.
+type FormTooLargeError struct{}
+
+func (FormTooLargeError) Error() string {
+	return fmt.Sprintf("the form body is over %d MiB, which is more than jira-oauth reads to sign it: send it with another Content-Type (application/json), or in parts", MaxFormBody>>20)
+}
+
+// RequestTooLarge reports that the request was refused for its size (the
+// proxy answers 413 for it).
+func (FormTooLargeError) RequestTooLarge() bool { return true }
+
+// replayBody returns the body of req, at most MaxFormBody bytes, without
+// consuming it for the sender.
 func replayBody(req *http.Request) ([]byte, error) {
-	if req.GetBody != nil {
+	var body io.ReadCloser
+	switch {
+	case req.GetBody != nil:
 		rc, err := req.GetBody()
 		if err != nil {
 			return nil, err
 		}
-		defer rc.Close()
-		return io.ReadAll(rc)
-	}
-	if req.Body == nil || req.Body == http.NoBody {
+		body = rc
+	case req.Body == nil || req.Body == http.NoBody:
 		return nil, nil
+	default:
+		body = req.Body
 	}
-	b, err := io.ReadAll(req.Body)
-	req.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(body, MaxFormBody+1))
+	body.Close()
 	if err != nil {
 		return nil, err
 	}
-	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(string(b))), nil }
-	req.Body, _ = req.GetBody()
-	req.ContentLength = int64(len(b))
+	if len(b) > MaxFormBody {
+		return nil, FormTooLargeError{}
+	}
+	if req.GetBody == nil {
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(string(b))), nil }
+		req.Body, _ = req.GetBody()
+		req.ContentLength = int64(len(b))
+	}
 	return b, nil
 }
 

@@ -69,6 +69,11 @@ func (h *Handler) reverseProxy() *httputil.ReverseProxy {
 				if r.Context().Err() == context.DeadlineExceeded {
 					status = http.StatusGatewayTimeout
 				}
+				var large requestTooLarge
+				if errors.As(err, &large) && large.RequestTooLarge() {
+					http.Error(w, "jira-oauth proxy: the request was not sent: "+oneLine(err.Error()), http.StatusRequestEntityTooLarge)
+					return
+				}
 				var auth authorizationFailure
 				if errors.As(err, &auth) && auth.AuthorizationFailed() {
 					http.Error(w, "jira-oauth proxy: the request could not be authorised: "+oneLine(err.Error()), status)
@@ -175,6 +180,12 @@ type statusWriter struct {
 // (oauth.AuthorizeError), not of Jira.
 type authorizationFailure interface {
 	AuthorizationFailed() bool
+}
+
+// requestTooLarge is an error of Transport's for a request it would not
+// send for its size (oauth.FormTooLargeError): 413, not 502.
+type requestTooLarge interface {
+	RequestTooLarge() bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {

@@ -363,3 +363,45 @@ func TestTransportErrorLogged(t *testing.T) {
 		t.Errorf("log %q; want one line with the refresh's error, escaped", lines)
 	}
 }
+
+// TestFormTooLarge: a caller's form body over oauth.MaxFormBody, which
+// the signer would have to read whole to sign, is refused with 413 and
+// never sent; one within the limit is forwarded whole.
+func TestFormTooLarge(t *testing.T) {
+	t.Parallel()
+	l := newLink(t)
+	var sent atomic.Int64
+	var gotLen atomic.Int64
+	recorder := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		sent.Add(1)
+		n, _ := io.Copy(io.Discard, r.Body)
+		gotLen.Store(n)
+		return &http.Response{StatusCode: 200, Body: io.NopCloser(strings.NewReader("ok")), Header: http.Header{}, Request: r}, nil
+	})
+	p := l.proxyTo(t, "https://jira.example.com/jira", recorder, nil)
+	post := func(size int) (int, string) {
+		body := "a=" + strings.Repeat("x", size-2)
+		req, _ := http.NewRequest(http.MethodPost, p.URL+"/rest/api/2/something", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer the-proxy-token")
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := post(oauth.MaxFormBody + 1); code != http.StatusRequestEntityTooLarge || !strings.Contains(body, "over 32 MiB") {
+		t.Errorf("form body of MaxFormBody+1 bytes: %d %q; want 413 saying the limit", code, body)
+	}
+	if n := sent.Load(); n != 0 {
+		t.Errorf("%d requests reached Jira; want none", n)
+	}
+	if code, _ := post(1 << 20); code != 200 {
+		t.Errorf("form body of 1 MiB: %d; want 200", code)
+	}
+	if n := gotLen.Load(); n != 1<<20 {
+		t.Errorf("Jira got %d bytes of the 1 MiB form; want all of it", n)
+	}
+}
