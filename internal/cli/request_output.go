@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"os"
 	"path/filepath"
@@ -269,13 +271,14 @@ func jqClip(s string, n int) string {
 // writeOutputFile replaces path with data: written to a temporary file in
 // the same folder, synced, then renamed over path, so that path holds
 // either its old content or all of data, never a part. An existing file
-// keeps its mode; a new one is 0644.
+// keeps its mode; a new one gets 0666 less the umask, as a file that
+// curl -o or a shell's > creates.
 func writeOutputFile(path string, data []byte) (err error) {
-	mode := os.FileMode(0o644)
+	keep, existed := os.FileMode(0), false
 	if fi, statErr := os.Stat(path); statErr == nil && fi.Mode().IsRegular() {
-		mode = fi.Mode().Perm()
+		keep, existed = fi.Mode().Perm(), true
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
@@ -288,8 +291,10 @@ func writeOutputFile(path string, data []byte) (err error) {
 	if _, err = f.Write(data); err != nil {
 		return fmt.Errorf("-o %s: writing: %w", path, err)
 	}
-	if err = f.Chmod(mode); err != nil {
-		return fmt.Errorf("-o %s: %w", path, err)
+	if existed {
+		if err = f.Chmod(keep); err != nil {
+			return fmt.Errorf("-o %s: %w", path, err)
+		}
 	}
 	if err = f.Sync(); err != nil {
 		return fmt.Errorf("-o %s: writing: %w", path, err)
@@ -301,4 +306,18 @@ func writeOutputFile(path string, data []byte) (err error) {
 		return fmt.Errorf("-o %s: %w", path, err)
 	}
 	return nil
+}
+
+// createTemp creates a new file in dir named prefix and a random suffix,
+// as os.CreateTemp does, but asks for mode 0666, so that the umask
+// decides its permissions (os.CreateTemp's 0600 ignores it).
+func createTemp(dir, prefix string) (*os.File, error) {
+	for range 10 {
+		name := filepath.Join(dir, prefix+rand.Text()[:12])
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("cannot create a temporary file in %s: 10 names taken", dir)
 }
