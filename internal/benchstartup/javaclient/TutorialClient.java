@@ -1,6 +1,5 @@
 import com.google.api.client.auth.oauth.OAuthAuthorizeTemporaryTokenUrl;
 import com.google.api.client.auth.oauth.OAuthCredentialsResponse;
-import com.google.api.client.auth.oauth.OAuthGetAccessToken;
 import com.google.api.client.auth.oauth.OAuthGetTemporaryToken;
 import com.google.api.client.auth.oauth.OAuthParameters;
 import com.google.api.client.auth.oauth.OAuthRsaSigner;
@@ -22,12 +21,14 @@ import java.util.Properties;
  * TutorialClient makes the calls Atlassian's OAuthJavaTutorialClient makes,
  * with the libraries it uses (google-oauth-client, google-http-client over
  * Apache HttpClient), so that the benchmark can time a Java client of that
- * shape: "requestToken", "accessToken VERIFIER" and "request URL", with every
- * value in a config.properties that each command reads and writes back.
+ * shape: "requestToken" and "request URL", with every value in a
+ * config.properties that each command reads (and requestToken writes back).
+ * (The tutorial's accessToken needs a freshly approved code for every run,
+ * which a benchmark of many runs cannot have.)
  * It is written for jira-oauth's benchmark (internal/benchstartup), not
  * taken from Atlassian.
  *
- * Usage: java TutorialClient CONFIG requestToken | accessToken VERIFIER | request URL
+ * Usage: java TutorialClient CONFIG requestToken | request URL
  */
 public class TutorialClient {
   public static void main(String[] args) throws Exception {
@@ -58,20 +59,6 @@ public class TutorialClient {
         System.out.println(url.toString());
         break;
       }
-      case "accessToken": {
-        OAuthGetAccessToken get = new PostAccessToken(home + "/plugins/servlet/oauth/access-token");
-        get.consumerKey = consumerKey;
-        get.signer = signer;
-        get.transport = transport;
-        get.temporaryToken = config.getProperty("request_token");
-        get.verifier = args[2];
-        OAuthCredentialsResponse response = get.execute();
-        config.setProperty("access_token", response.token);
-        config.setProperty("secret", args[2]);
-        store(config, file);
-        System.out.println("Access token: " + response.token);
-        break;
-      }
       case "request": {
         OAuthParameters parameters = new OAuthParameters();
         parameters.consumerKey = consumerKey;
@@ -89,17 +76,9 @@ public class TutorialClient {
     }
   }
 
-  /** Jira wants the token calls as POST, which the library's classes let only a subclass ask for. */
+  /** Jira wants the token call as POST, which the library's classes let only a subclass ask for. */
   static class PostTemporaryToken extends OAuthGetTemporaryToken {
     PostTemporaryToken(String url) {
-      super(url);
-      usePost = true;
-    }
-  }
-
-  /** See PostTemporaryToken. */
-  static class PostAccessToken extends OAuthGetAccessToken {
-    PostAccessToken(String url) {
       super(url);
       usePost = true;
     }
